@@ -1,0 +1,5 @@
+//! Reusable view pieces: props in, callbacks out, no storage or network access.
+
+pub mod empty_state;
+pub mod language_switch;
+pub mod layout;

@@ -1,0 +1,53 @@
+//! 安巡 (Anxun), the field app: a Leptos client-side-rendered PWA for safety inspectors.
+//!
+//! The route table lives here; each screen is one module in [`pages`], route strings come only
+//! from [`routes::Page`], and everything the user reads comes from the translation files in
+//! `locales/` (Chinese first, English second).
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod components;
+pub mod locale;
+pub mod pages;
+pub mod routes;
+
+use i18n::I18nContextProvider;
+use leptos::prelude::*;
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+use routes::Page;
+
+/// The whole application: translation context, layout and route table.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <I18nContextProvider>
+            <locale::LocaleSync />
+            <Router>
+                <components::layout::Layout>
+                    <Routes fallback=pages::not_found::NotFound>
+                        <Route path=StaticSegment(Page::Home.segment()) view=pages::home::Home />
+                        <Route path=StaticSegment(Page::Sites.segment()) view=pages::sites::Sites />
+                        <Route
+                            path=StaticSegment(Page::Inspections.segment())
+                            view=pages::inspections::Inspections
+                        />
+                        <Route
+                            path=StaticSegment(Page::Hazards.segment())
+                            view=pages::hazards::Hazards
+                        />
+                        <Route path=StaticSegment(Page::Sync.segment()) view=pages::sync::Sync />
+                        <Route
+                            path=StaticSegment(Page::Settings.segment())
+                            view=pages::settings::Settings
+                        />
+                    </Routes>
+                </components::layout::Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,162 @@
+//! `cargo xtask bench`: measurements, reported as numbers, never asserted in tests.
+//!
+//! For now: how long the release build takes, and the app as the real server serves it
+//! (each file raw, gzip and brotli, as the browser would receive it on first load).
+
+use crate::{dist, postgres, step};
+use anyhow::{Context, Result, bail};
+use std::{
+    fs,
+    path::Path,
+    process::{Child, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+pub fn bench(args: &[String]) -> Result<()> {
+    if let Some(arg) = args.first() {
+        bail!("`cargo xtask bench` takes no arguments (got `{arg}`)");
+    }
+    let build_time = dist::build()?;
+    let server = dist::build_server()?;
+    step("Measuring the app as served");
+    let port = postgres::free_port()?;
+    let data = std::env::temp_dir().join(format!("anxun-bench-{}", std::process::id()));
+    fs::create_dir_all(&data)?;
+    let child = Command::new(&server)
+        .arg("--bind")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--static-dir")
+        .arg(dist::dist_dir())
+        .env("ANXUN_ADMIN_PASSWORD", "bench-only-password-1")
+        .stdout(Stdio::null())
+        .spawn()
+        .context("starting anxun-server")?;
+    let server = ServerGuard(child);
+    let base = format!("http://127.0.0.1:{port}");
+    wait_for_health(&base)?;
+    let result = measure_first_load(&base, &dist::dist_dir());
+    drop(server);
+    let _ = fs::remove_dir_all(&data);
+    let rows = result?;
+
+    println!(
+        "\nRelease build (trunk build --release): {:.1} s",
+        build_time.as_secs_f64()
+    );
+    println!("\nFirst load as served ({base}):");
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    let mut totals = [0usize; 3];
+    for row in &rows {
+        println!(
+            "{:<44} {:>10} {:>10} {:>10}",
+            row.path, row.raw, row.gzip, row.brotli
+        );
+        totals[0] += row.raw;
+        totals[1] += row.gzip;
+        totals[2] += row.brotli;
+    }
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "TOTAL (bytes)", totals[0], totals[1], totals[2]
+    );
+    println!(
+        "\nfirst load: {:.1} KB raw, {:.1} KB gzip, {:.1} KB brotli (budget: 500 KB compressed)",
+        kb(totals[0]),
+        kb(totals[1]),
+        kb(totals[2])
+    );
+    Ok(())
+}
+
+fn kb(bytes: usize) -> f64 {
+    bytes as f64 / 1000.0
+}
+
+struct ServerGuard(Child);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn wait_for_health(base: &str) -> Result<()> {
+    let agent = agent();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        let response = agent.get(&format!("{base}/api/health")).call();
+        if response.is_ok_and(|response| response.status() == 200) {
+            return Ok(());
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    bail!("anxun-server did not answer /api/health within 30 s")
+}
+
+struct Row {
+    path: String,
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+/// What a browser loads first: index.html and the files it references (JS, wasm, CSS,
+/// manifest, icons it links).
+fn measure_first_load(base: &str, dist: &Path) -> Result<Vec<Row>> {
+    let index = fs::read_to_string(dist.join("index.html")).context("dist/index.html")?;
+    let mut paths = vec!["/".to_owned()];
+    for entry in fs::read_dir(dist)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let first_load = name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css");
+        if first_load && index.contains(&name) {
+            paths.push(format!("/{name}"));
+        }
+    }
+    paths.push("/manifest.webmanifest".into());
+    paths.sort();
+    let agent = agent();
+    paths
+        .into_iter()
+        .map(|path| {
+            let url = format!("{base}{path}");
+            Ok(Row {
+                raw: fetch_len(&agent, &url, "identity")?,
+                gzip: fetch_len(&agent, &url, "gzip")?,
+                brotli: fetch_len(&agent, &url, "br")?,
+                path,
+            })
+        })
+        .collect()
+}
+
+fn fetch_len(agent: &ureq::Agent, url: &str, encoding: &str) -> Result<usize> {
+    let mut response = agent
+        .get(url)
+        .header("Accept-Encoding", encoding)
+        .call()
+        .with_context(|| format!("GET {url}"))?;
+    if response.status() != 200 {
+        bail!("GET {url}: {}", response.status());
+    }
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()?;
+    Ok(body.len())
+}
