@@ -1,0 +1,74 @@
+//! Photos are referenced by the SHA-256 of their bytes; the bytes live in blob storage.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+/// A SHA-256 digest as 64 lowercase hexadecimal characters.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
+pub struct Sha256Hex(String);
+
+impl Sha256Hex {
+    /// Parses 64 hexadecimal characters (either case; stored in lowercase).
+    pub fn parse(text: &str) -> Result<Sha256Hex, Sha256HexError> {
+        let text = text.trim();
+        if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Sha256Hex(text.to_ascii_lowercase()))
+        } else {
+            Err(Sha256HexError(text.to_owned()))
+        }
+    }
+
+    /// The digest of `bytes`.
+    pub fn digest(bytes: &[u8]) -> Sha256Hex {
+        Sha256Hex(hex::encode(Sha256::digest(bytes)))
+    }
+
+    /// The hexadecimal text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sha256Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Sha256Hex {
+    type Error = Sha256HexError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Sha256Hex::parse(&value)
+    }
+}
+
+impl From<Sha256Hex> for String {
+    fn from(value: Sha256Hex) -> Self {
+        value.0
+    }
+}
+
+/// The text was not a SHA-256 digest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a SHA-256 digest (64 hexadecimal characters)")]
+pub struct Sha256HexError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_and_parse() {
+        let d = Sha256Hex::digest(b"abc");
+        assert_eq!(
+            d.as_str(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(Sha256Hex::parse(&d.as_str().to_uppercase()), Ok(d));
+        assert!(Sha256Hex::parse("abc").is_err());
+    }
+}

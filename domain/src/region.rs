@@ -1,0 +1,158 @@
+//! Administrative regions (区/街镇/网格) and the region scope of a user.
+
+use std::fmt;
+
+/// The code of a district, street (街镇) or grid (网格): 1 to 32 ASCII letters, digits,
+/// `-` or `_`, for example `310104` or `310104003-012`.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
+pub struct RegionCode(String);
+
+impl RegionCode {
+    /// Checks the code.
+    pub fn parse(code: &str) -> Result<RegionCode, RegionCodeError> {
+        let code = code.trim();
+        let ok = !code.is_empty()
+            && code.len() <= 32
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(RegionCode(code.to_owned()))
+        } else {
+            Err(RegionCodeError(code.to_owned()))
+        }
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RegionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for RegionCode {
+    type Error = RegionCodeError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        RegionCode::parse(&value)
+    }
+}
+
+impl From<RegionCode> for String {
+    fn from(value: RegionCode) -> Self {
+        value.0
+    }
+}
+
+/// A region code was malformed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a region code (1 to 32 ASCII letters, digits, `-` or `_`)")]
+pub struct RegionCodeError(pub String);
+
+/// Where a site lies: district, street (街镇) and grid (网格).
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub struct RegionPath {
+    /// 区.
+    pub district: RegionCode,
+    /// 街镇.
+    pub street: RegionCode,
+    /// 网格.
+    pub grid: RegionCode,
+}
+
+/// The part of the city a user may act on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "level")]
+pub enum Scope {
+    /// The whole city (administrators).
+    City,
+    /// One district (区级).
+    District {
+        /// District code.
+        district: RegionCode,
+    },
+    /// One street (街镇级).
+    Street {
+        /// District code.
+        district: RegionCode,
+        /// Street code.
+        street: RegionCode,
+    },
+    /// One grid (网格).
+    Grid {
+        /// District code.
+        district: RegionCode,
+        /// Street code.
+        street: RegionCode,
+        /// Grid code.
+        grid: RegionCode,
+    },
+}
+
+impl Scope {
+    /// Whether a site at `path` lies inside this scope.
+    pub fn covers(&self, path: &RegionPath) -> bool {
+        match self {
+            Scope::City => true,
+            Scope::District { district } => *district == path.district,
+            Scope::Street { district, street } => {
+                *district == path.district && *street == path.street
+            }
+            Scope::Grid {
+                district,
+                street,
+                grid,
+            } => *district == path.district && *street == path.street && *grid == path.grid,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn scopes_nest() {
+        let path = RegionPath {
+            district: code("310104"),
+            street: code("310104003"),
+            grid: code("G12"),
+        };
+        assert!(Scope::City.covers(&path));
+        assert!(
+            Scope::District {
+                district: code("310104")
+            }
+            .covers(&path)
+        );
+        assert!(
+            !Scope::District {
+                district: code("310105")
+            }
+            .covers(&path)
+        );
+        assert!(
+            !Scope::Street {
+                district: code("310104"),
+                street: code("310104004")
+            }
+            .covers(&path)
+        );
+        assert!(RegionCode::parse("徐汇").is_err());
+        assert!(RegionCode::parse("").is_err());
+    }
+}

@@ -1,0 +1,427 @@
+//! Statistics (standards.md §7) as pure functions over summaries of hazards and inspections.
+//!
+//! Build the inputs with [`crate::hazard::Hazard::summary`] and
+//! [`crate::inspection::Inspection::summary`] (or straight from database rows). Dismissed
+//! hazards (撤销) are left out of every figure. Rates are [`Ratio`]s whose
+//! [`value`](Ratio::value) is `None` when the denominator is zero. Periods use the Shanghai
+//! calendar ([`crate::shanghai`]): a hazard belongs to the period it was reported in, an
+//! inspection to the period it ended in.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::{
+    hazard::{HazardState, Severity},
+    region::{RegionCode, RegionPath},
+    shanghai,
+    site::Area,
+};
+
+/// What statistics need to know about a hazard.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct HazardSummary {
+    /// 领域.
+    pub area: Area,
+    /// Current level.
+    pub severity: Severity,
+    /// 区/街镇/网格.
+    pub region: RegionPath,
+    /// Whether it was found during an inspection (counts towards 千次检查发现率).
+    pub from_inspection: bool,
+    /// When reported.
+    pub reported_at: DateTime<Utc>,
+    /// Current deadline, if assigned.
+    pub deadline: Option<DateTime<Utc>>,
+    /// Lifecycle state.
+    pub state: HazardState,
+    /// When closed (销号), if closed.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Whether it was ever listed for supervision (挂牌督办).
+    pub listed: bool,
+    /// Result of the first re-inspection that was not an on-the-spot rectification.
+    pub first_reinspection_passed: Option<bool>,
+}
+
+impl HazardSummary {
+    fn counted(&self) -> bool {
+        self.state != HazardState::Dismissed
+    }
+
+    fn closed(&self) -> bool {
+        self.state == HazardState::Closed
+    }
+}
+
+/// What statistics need to know about an inspection.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct InspectionSummary {
+    /// The template's area.
+    pub area: Area,
+    /// The site's region.
+    pub region: RegionPath,
+    /// When it ended (or started, for drafts).
+    pub at: DateTime<Utc>,
+    /// Only completed inspections count.
+    pub completed: bool,
+}
+
+/// A rate as numerator and denominator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Ratio {
+    /// Numerator.
+    pub numerator: u64,
+    /// Denominator (≥ numerator).
+    pub denominator: u64,
+}
+
+impl Ratio {
+    /// `numerator / denominator` in [0, 1], or `None` when the denominator is zero.
+    pub fn value(self) -> Option<f64> {
+        (self.denominator > 0).then(|| self.numerator as f64 / self.denominator as f64)
+    }
+
+    fn count<T>(
+        items: &[T],
+        in_denominator: impl Fn(&T) -> bool,
+        in_numerator: impl Fn(&T) -> bool,
+    ) -> Ratio {
+        let mut r = Ratio {
+            numerator: 0,
+            denominator: 0,
+        };
+        for item in items.iter().filter(|i| in_denominator(i)) {
+            r.denominator += 1;
+            if in_numerator(item) {
+                r.numerator += 1;
+            }
+        }
+        r
+    }
+}
+
+/// 隐患整改率 = 已销号隐患数 ÷ 发现隐患总数.
+///
+/// "Rectified" means closed (复查通过并销号), not merely reported as fixed.
+pub fn rectification_rate(hazards: &[HazardSummary]) -> Ratio {
+    Ratio::count(hazards, HazardSummary::counted, HazardSummary::closed)
+}
+
+/// 重大隐患整改率 = 已销号重大隐患数 ÷ 重大隐患总数 (level as it is now).
+pub fn major_rectification_rate(hazards: &[HazardSummary]) -> Ratio {
+    Ratio::count(
+        hazards,
+        |h| h.counted() && h.severity == Severity::Major,
+        HazardSummary::closed,
+    )
+}
+
+/// 按期整改率 = 期限内销号数 ÷ 到期应整改数.
+///
+/// Due (到期应整改): hazards with a deadline that has passed at `now`, or that are closed.
+/// On time: closed at or before the deadline. Hazards without a deadline (not assigned, or
+/// rectified on the spot) are left out.
+pub fn on_time_rate(hazards: &[HazardSummary], now: DateTime<Utc>) -> Ratio {
+    Ratio::count(
+        hazards,
+        |h| h.counted() && h.deadline.is_some_and(|d| d <= now || h.closed()),
+        |h| h.closed() && matches!((h.closed_at, h.deadline), (Some(c), Some(d)) if c <= d),
+    )
+}
+
+/// 千次检查隐患发现率 = 检查中发现的隐患数 ÷ 已完成检查次数 × 1000.
+///
+/// Counts hazards found during inspections (not hotline or public reports); `None` when there
+/// were no completed inspections. Not a proportion: it can exceed 1000.
+pub fn hazards_per_thousand(
+    hazards: &[HazardSummary],
+    inspections: &[InspectionSummary],
+) -> Option<f64> {
+    per_thousand(hazards, inspections, |_| true)
+}
+
+/// 千次检查重大隐患发现率 = 检查中发现的重大隐患数 ÷ 已完成检查次数 × 1000.
+pub fn major_hazards_per_thousand(
+    hazards: &[HazardSummary],
+    inspections: &[InspectionSummary],
+) -> Option<f64> {
+    per_thousand(hazards, inspections, |h| h.severity == Severity::Major)
+}
+
+fn per_thousand(
+    hazards: &[HazardSummary],
+    inspections: &[InspectionSummary],
+    filter: impl Fn(&HazardSummary) -> bool,
+) -> Option<f64> {
+    let done = inspections.iter().filter(|i| i.completed).count();
+    let found = hazards
+        .iter()
+        .filter(|h| h.counted() && h.from_inspection && filter(h))
+        .count();
+    (done > 0).then(|| found as f64 * 1000.0 / done as f64)
+}
+
+/// 挂牌督办率 = 已挂牌督办的重大隐患数 ÷ 重大隐患数.
+pub fn listed_supervision_rate(hazards: &[HazardSummary]) -> Ratio {
+    Ratio::count(
+        hazards,
+        |h| h.counted() && h.severity == Severity::Major,
+        |h| h.listed,
+    )
+}
+
+/// 逾期未改数 = hazards waiting for the responsible party (assigned or rectifying) whose
+/// deadline is before `now` (the same rule as [`crate::hazard::Hazard::is_overdue`]).
+pub fn overdue_count(hazards: &[HazardSummary], now: DateTime<Utc>) -> u64 {
+    hazards
+        .iter()
+        .filter(|h| {
+            matches!(h.state, HazardState::Assigned | HazardState::Rectifying)
+                && h.deadline.is_some_and(|d| now > d)
+        })
+        .count() as u64
+}
+
+/// 平均整改时长 = Σ(销号时间 − 上账时间) ÷ 已销号隐患数, in days; `None` when nothing is closed.
+pub fn mean_days_to_close(hazards: &[HazardSummary]) -> Option<f64> {
+    let durations: Vec<f64> = hazards
+        .iter()
+        .filter(|h| h.counted() && h.closed())
+        .filter_map(|h| {
+            h.closed_at
+                .map(|c| (c - h.reported_at).num_seconds().max(0) as f64 / 86_400.0)
+        })
+        .collect();
+    (!durations.is_empty()).then(|| durations.iter().sum::<f64>() / durations.len() as f64)
+}
+
+/// 复查一次通过率 = 首次复查即合格的隐患数 ÷ 经过复查的隐患数 (on-the-spot rectifications
+/// are not re-inspections and are left out).
+pub fn first_pass_rate(hazards: &[HazardSummary]) -> Ratio {
+    Ratio::count(
+        hazards,
+        |h| h.counted() && h.first_reinspection_passed.is_some(),
+        |h| h.first_reinspection_passed == Some(true),
+    )
+}
+
+/// Every figure for one group.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Report {
+    /// Hazards counted (dismissed excluded).
+    pub hazards: u64,
+    /// Completed inspections.
+    pub inspections: u64,
+    /// [`rectification_rate`].
+    pub rectification_rate: Ratio,
+    /// [`major_rectification_rate`].
+    pub major_rectification_rate: Ratio,
+    /// [`on_time_rate`].
+    pub on_time_rate: Ratio,
+    /// [`hazards_per_thousand`].
+    pub hazards_per_thousand: Option<f64>,
+    /// [`major_hazards_per_thousand`].
+    pub major_hazards_per_thousand: Option<f64>,
+    /// [`listed_supervision_rate`].
+    pub listed_supervision_rate: Ratio,
+    /// [`overdue_count`].
+    pub overdue: u64,
+    /// [`mean_days_to_close`].
+    pub mean_days_to_close: Option<f64>,
+    /// [`first_pass_rate`].
+    pub first_pass_rate: Ratio,
+}
+
+/// All figures at `now`.
+pub fn report(
+    hazards: &[HazardSummary],
+    inspections: &[InspectionSummary],
+    now: DateTime<Utc>,
+) -> Report {
+    Report {
+        hazards: hazards.iter().filter(|h| h.counted()).count() as u64,
+        inspections: inspections.iter().filter(|i| i.completed).count() as u64,
+        rectification_rate: rectification_rate(hazards),
+        major_rectification_rate: major_rectification_rate(hazards),
+        on_time_rate: on_time_rate(hazards, now),
+        hazards_per_thousand: hazards_per_thousand(hazards, inspections),
+        major_hazards_per_thousand: major_hazards_per_thousand(hazards, inspections),
+        listed_supervision_rate: listed_supervision_rate(hazards),
+        overdue: overdue_count(hazards, now),
+        mean_days_to_close: mean_days_to_close(hazards),
+        first_pass_rate: first_pass_rate(hazards),
+    }
+}
+
+/// A grouping dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// By area.
+    Area,
+    /// By level. Inspections have no level: each counts in every level's group.
+    Severity,
+    /// By district.
+    District,
+    /// By street (within its district).
+    Street,
+    /// By grid (within its street).
+    Grid,
+    /// By calendar month (Shanghai time).
+    Month,
+    /// By calendar quarter (Shanghai time).
+    Quarter,
+}
+
+/// One coordinate of a group key.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case", tag = "dimension")]
+pub enum GroupValue {
+    /// An area.
+    Area {
+        /// The area.
+        area: Area,
+    },
+    /// A level.
+    Severity {
+        /// The level.
+        severity: Severity,
+    },
+    /// A district.
+    District {
+        /// District code.
+        district: RegionCode,
+    },
+    /// A street.
+    Street {
+        /// District code.
+        district: RegionCode,
+        /// Street code.
+        street: RegionCode,
+    },
+    /// A grid.
+    Grid {
+        /// Region path.
+        region: RegionPath,
+    },
+    /// A month.
+    Month {
+        /// Year.
+        year: i32,
+        /// Month 1–12.
+        month: u32,
+    },
+    /// A quarter.
+    Quarter {
+        /// Year.
+        year: i32,
+        /// Quarter 1–4.
+        quarter: u32,
+    },
+}
+
+fn region_value(dimension: Dimension, region: &RegionPath) -> Option<GroupValue> {
+    match dimension {
+        Dimension::District => Some(GroupValue::District {
+            district: region.district.clone(),
+        }),
+        Dimension::Street => Some(GroupValue::Street {
+            district: region.district.clone(),
+            street: region.street.clone(),
+        }),
+        Dimension::Grid => Some(GroupValue::Grid {
+            region: region.clone(),
+        }),
+        _ => None,
+    }
+}
+
+fn period_value(dimension: Dimension, at: DateTime<Utc>) -> Option<GroupValue> {
+    let date = shanghai::date(at);
+    match dimension {
+        Dimension::Month => Some(GroupValue::Month {
+            year: date.year(),
+            month: date.month(),
+        }),
+        Dimension::Quarter => Some(GroupValue::Quarter {
+            year: date.year(),
+            quarter: (date.month() - 1) / 3 + 1,
+        }),
+        _ => None,
+    }
+}
+
+fn hazard_key(h: &HazardSummary, dimensions: &[Dimension]) -> Vec<GroupValue> {
+    dimensions
+        .iter()
+        .filter_map(|d| match d {
+            Dimension::Area => Some(GroupValue::Area { area: h.area }),
+            Dimension::Severity => Some(GroupValue::Severity {
+                severity: h.severity,
+            }),
+            Dimension::Month | Dimension::Quarter => period_value(*d, h.reported_at),
+            _ => region_value(*d, &h.region),
+        })
+        .collect()
+}
+
+fn inspection_keys(i: &InspectionSummary, dimensions: &[Dimension]) -> Vec<Vec<GroupValue>> {
+    let mut keys = vec![Vec::new()];
+    for d in dimensions {
+        let values: Vec<GroupValue> = match d {
+            Dimension::Area => vec![GroupValue::Area { area: i.area }],
+            Dimension::Severity => Severity::ALL
+                .into_iter()
+                .map(|severity| GroupValue::Severity { severity })
+                .collect(),
+            Dimension::Month | Dimension::Quarter => period_value(*d, i.at).into_iter().collect(),
+            _ => region_value(*d, &i.region).into_iter().collect(),
+        };
+        keys = keys
+            .into_iter()
+            .flat_map(|k| {
+                values.iter().map(move |v| {
+                    let mut k = k.clone();
+                    k.push(v.clone());
+                    k
+                })
+            })
+            .collect();
+    }
+    keys
+}
+
+/// The [`Report`] of every group of hazards and inspections sharing the same values of
+/// `dimensions` (in that order). Groups with only inspections are included; an empty
+/// `dimensions` gives one group with the overall figures.
+pub fn grouped(
+    hazards: &[HazardSummary],
+    inspections: &[InspectionSummary],
+    dimensions: &[Dimension],
+    now: DateTime<Utc>,
+) -> BTreeMap<Vec<GroupValue>, Report> {
+    let mut groups: BTreeMap<Vec<GroupValue>, (Vec<HazardSummary>, Vec<InspectionSummary>)> =
+        BTreeMap::new();
+    for h in hazards.iter().filter(|h| h.counted()) {
+        groups
+            .entry(hazard_key(h, dimensions))
+            .or_default()
+            .0
+            .push(h.clone());
+    }
+    for i in inspections.iter().filter(|i| i.completed) {
+        for key in inspection_keys(i, dimensions) {
+            groups.entry(key).or_default().1.push(i.clone());
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, (h, i))| (key, report(&h, &i, now)))
+        .collect()
+}
