@@ -13,7 +13,7 @@ use crate::{
     docno::DocNumber,
     gb35181::{self, CombinedAssessment},
     geo::GeoPoint,
-    hazard::{DeterminationMethod, HazardSource, ItemRef, NewHazard, RectificationMode},
+    hazard::{DeterminationMethod, HazardSource, ItemRef, NewHazard, RectificationMode, Severity},
     ids::{InspectionId, SiteId, UserId},
     photo::Sha256Hex,
     site::{Area, FireClass, Site},
@@ -469,7 +469,9 @@ impl Inspection {
                     combined,
                     photos_before: answer.photos.clone(),
                     interim_measures: Vec::new(),
-                    rectification: if item.deadline_days == 0 {
+                    // Immediate general items are fixed on the spot; major ones always get a
+                    // formal notice and deadline.
+                    rectification: if item.deadline_days == 0 && severity == Severity::General {
                         RectificationMode::OnTheSpot
                     } else {
                         RectificationMode::ByDeadline
