@@ -8,12 +8,16 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+// The app's unit tests run in the browser too (`cargo xtask test`), like everything it does.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 pub mod components;
 pub mod locale;
 pub mod pages;
 pub mod routes;
 
-use i18n::I18nContextProvider;
+use i18n::{I18nContextProvider, I18nSubContextProvider};
 use leptos::prelude::*;
 use leptos_router::{
     StaticSegment,
@@ -25,7 +29,10 @@ use routes::Page;
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <I18nContextProvider>
+        // The outer context follows the browser; the inner one, which every screen uses,
+        // starts from the language saved on this device, or Chinese.
+        <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
+            <I18nSubContextProvider initial_locale=locale::initial()>
             <locale::LocaleSync />
             <Router>
                 <components::layout::Layout>
@@ -48,6 +55,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </components::layout::Layout>
             </Router>
+            </I18nSubContextProvider>
         </I18nContextProvider>
     }
 }

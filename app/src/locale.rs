@@ -36,15 +36,19 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Restores the saved language (Chinese unless the user chose otherwise, whatever the browser
-/// prefers), then keeps `<html lang>` and the saved choice in step with the current language.
+/// The language to start in: the one saved on this device, or Chinese, whatever the browser
+/// prefers.
+pub fn initial() -> Locale {
+    local_storage()
+        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|stored| parse_tag(&stored))
+        .unwrap_or(Locale::zh_CN)
+}
+
+/// Keeps `<html lang>` in step with the current language.
 #[component]
 pub fn LocaleSync() -> impl IntoView {
     let i18n = use_i18n();
-    let saved = local_storage()
-        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|stored| parse_tag(&stored));
-    i18n.set_locale(saved.unwrap_or(Locale::zh_CN));
 
     Effect::new(move |_| {
         let locale = i18n.get_locale();
@@ -70,6 +74,7 @@ pub fn choose(i18n: I18nContext<Locale>, locale: Locale) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn tags_round_trip() {

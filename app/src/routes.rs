@@ -64,6 +64,7 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn path_and_segment_agree() {

@@ -35,7 +35,10 @@ fn uuid_v7_ids_are_generated_in_the_browser() {
     let second = InspectionId::generate();
     assert_ne!(first, second);
     assert_eq!(first.as_uuid().get_version_num(), 7);
-    assert!(first.as_uuid() < second.as_uuid(), "v7 ids sort by creation time");
+    assert!(
+        first.as_uuid() < second.as_uuid(),
+        "v7 ids sort by creation time"
+    );
     assert_eq!(InspectionId::parse(&first.to_string()).unwrap(), first);
 }
 
@@ -62,11 +65,17 @@ async fn the_app_mounts_in_chinese_and_switches_to_english_and_back() {
     assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));
     assert_eq!(text_of(".brand-name"), "Anxun");
     assert_eq!(text_of("[data-testid=nav-sites] .nav-label"), "Sites");
-    assert_eq!(storage.get_item("anxun.locale").unwrap().as_deref(), Some("en"));
+    assert_eq!(
+        storage.get_item("anxun.locale").unwrap().as_deref(),
+        Some("en")
+    );
 
     switch.click();
     settle().await;
     assert_eq!(text_of(".brand-name"), "安巡");
-    assert_eq!(storage.get_item("anxun.locale").unwrap().as_deref(), Some("zh-CN"));
+    assert_eq!(
+        storage.get_item("anxun.locale").unwrap().as_deref(),
+        Some("zh-CN")
+    );
     drop(handle);
 }
