@@ -1,4 +1,5 @@
 //! Document numbers assigned offline by different devices never collide.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;

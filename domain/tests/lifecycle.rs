@@ -1,5 +1,6 @@
 //! The hazard lifecycle: scenarios, and a property test that no sequence of events reaches an
 //! inconsistent state.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 #[path = "support/fixtures.rs"]

@@ -1,4 +1,5 @@
 //! Statistics stay within [0, 1] and agree with a plain reference computation.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 #[path = "support/fixtures.rs"]

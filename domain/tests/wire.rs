@@ -1,5 +1,6 @@
 //! The wire format: serialisation round-trips, and YAML snapshots of the JSON shapes of
 //! templates, inspections and findings (hazards with their events).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 #[path = "support/fixtures.rs"]
