@@ -86,22 +86,12 @@ pub fn test(args: &[String]) -> Result<()> {
 
     step("In-browser tests (wasm-bindgen-test, headless Chromium)");
     outcomes.push(suite(
-        "browser tests",
-        cargo()
-            .args([
-                "test",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "anxun-app",
-            ])
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
-            )
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-            .env("PATH", tools::path_with_tools()?),
+        "browser tests (app)",
+        browser_test()?.args(["-p", "anxun-app"]),
+    ));
+    outcomes.push(suite(
+        "browser tests (domain)",
+        browser_test()?.args(["-p", "anxun-domain", "--test", "browser"]),
     ));
 
     step("Server tests against SQLite and PostgreSQL");
@@ -130,6 +120,18 @@ pub fn test(args: &[String]) -> Result<()> {
     outcomes.push(end_to_end(&e2e_dir));
 
     summarize(&outcomes)
+}
+
+/// `cargo test` for wasm32, run by wasm-bindgen-test-runner in headless Chromium.
+fn browser_test() -> Result<Command> {
+    let mut command = cargo();
+    command
+        .args(["test", "--target", "wasm32-unknown-unknown"])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env("PATH", tools::path_with_tools()?);
+    Ok(command)
 }
 
 fn cargo() -> Command {
