@@ -128,7 +128,10 @@ fn browser_test() -> Result<Command> {
     command
         .args(["test", "--target", "wasm32-unknown-unknown"])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         .env("PATH", tools::path_with_tools()?);
     Ok(command)
