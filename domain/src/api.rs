@@ -4,6 +4,9 @@
 
 use crate::template::Template;
 
+/// `GET`: the server's health, version and storage backends.
+pub const HEALTH_PATH: &str = "/api/health";
+
 /// `GET`: every template with its items, as [`TemplatesResponse`].
 pub const TEMPLATES_PATH: &str = "/api/templates";
 

@@ -1,0 +1,173 @@
+//! Settings from flags and environment variables: the only place either is read.
+
+use clap::Parser;
+use std::{net::SocketAddr, path::PathBuf};
+
+/// Anxun's sync server: receives inspections, findings and photos from the field app, and
+/// serves the app itself and the supervisors' ledger.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "anxun-server", version, about)]
+pub struct Args {
+    /// Address and port to listen on.
+    #[arg(long, env = "ANXUN_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Directory for the SQLite database and photos; created if missing.
+    #[arg(long, env = "ANXUN_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Database: `sqlite://PATH` (default: `sqlite://<data-dir>/anxun.db`) or `postgres://...`.
+    #[arg(long, env = "ANXUN_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// The built app (Trunk's `dist/`), served with an SPA fallback.
+    #[arg(long, env = "ANXUN_STATIC_DIR", default_value = "./dist")]
+    pub static_dir: PathBuf,
+
+    /// Seed the clearly labelled demo district, sites and demo accounts on an empty database.
+    #[arg(long, env = "ANXUN_DEMO")]
+    pub demo: bool,
+
+    /// Password of the demo accounts (generated and printed when unset).
+    #[arg(long, env = "ANXUN_DEMO_PASSWORD", hide_env_values = true)]
+    pub demo_password: Option<String>,
+
+    /// Password of the first administrator `admin` (generated and printed once when unset).
+    #[arg(long, env = "ANXUN_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Log filter, e.g. `info` or `anxun_server=debug,tower_http=debug` (also RUST_LOG).
+    #[arg(long, env = "ANXUN_LOG")]
+    pub log: Option<String>,
+}
+
+/// Which database to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses a database URL; only SQLite and PostgreSQL are known.
+    pub fn parse(url: &str) -> Result<DatabaseUrl, ConfigError> {
+        if url.starts_with("sqlite:") {
+            Ok(DatabaseUrl::Sqlite(url.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(url.to_owned()))
+        } else {
+            Err(ConfigError::DatabaseScheme(redact(url)))
+        }
+    }
+
+    /// The backend's name, as reported by `/api/health`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Checked settings, built once at startup.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: DatabaseUrl,
+    pub static_dir: PathBuf,
+    pub demo: bool,
+    pub demo_password: Option<String>,
+    pub admin_password: Option<String>,
+    pub log: Option<String>,
+}
+
+impl Settings {
+    /// Reads flags and environment variables.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::from_args(Args::parse())
+    }
+
+    /// Checks parsed arguments.
+    pub fn from_args(args: Args) -> Result<Settings, ConfigError> {
+        let bind = args
+            .bind
+            .parse()
+            .map_err(|_| ConfigError::Bind(args.bind.clone()))?;
+        let database = match &args.database_url {
+            Some(url) => DatabaseUrl::parse(url)?,
+            None => DatabaseUrl::Sqlite(format!(
+                "sqlite://{}",
+                args.data_dir.join("anxun.db").display()
+            )),
+        };
+        for password in [&args.demo_password, &args.admin_password]
+            .into_iter()
+            .flatten()
+        {
+            if password.chars().count() < 8 {
+                return Err(ConfigError::WeakPassword);
+            }
+        }
+        Ok(Settings {
+            bind,
+            data_dir: args.data_dir,
+            database,
+            static_dir: args.static_dir,
+            demo: args.demo,
+            demo_password: args.demo_password,
+            admin_password: args.admin_password,
+            log: args.log,
+        })
+    }
+}
+
+/// A setting that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("--bind/ANXUN_BIND `{0}` is not an address:port such as 127.0.0.1:8080")]
+    Bind(String),
+    #[error("--database-url/ANXUN_DATABASE_URL `{0}` is neither sqlite://... nor postgres://...")]
+    DatabaseScheme(String),
+    #[error("ANXUN_DEMO_PASSWORD and ANXUN_ADMIN_PASSWORD need at least 8 characters")]
+    WeakPassword,
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(extra: &[&str]) -> Args {
+        Args::parse_from(std::iter::once("anxun-server").chain(extra.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_to_sqlite_in_the_data_dir() {
+        let settings = Settings::from_args(args(&["--data-dir", "/srv/anxun"])).unwrap();
+        assert_eq!(
+            settings.database,
+            DatabaseUrl::Sqlite("sqlite:///srv/anxun/anxun.db".into())
+        );
+        assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn rejects_bad_settings_with_clear_messages() {
+        let error = Settings::from_args(args(&["--bind", "localhost"])).unwrap_err();
+        assert!(error.to_string().contains("--bind"));
+        let error =
+            Settings::from_args(args(&["--database-url", "mysql://root:secret@db/x"])).unwrap_err();
+        assert!(error.to_string().contains("mysql://***@db/x"), "{error}");
+        assert!(!error.to_string().contains("secret"));
+    }
+}

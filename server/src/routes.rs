@@ -1,0 +1,4 @@
+//! The API: one module per endpoint.
+
+pub mod health;
+pub mod templates;

@@ -1,0 +1,146 @@
+//! Building the application from settings, and running it until it is told to stop.
+
+use crate::{
+    accounts::{self, AccountError, FirstAdmin},
+    config::Settings,
+    demo::{self, DemoError, Seeded},
+    error::ApiError,
+    routes,
+    state::AppState,
+    static_files::{self, StaticApp},
+    store::{Db, StoreError},
+};
+use anxun_domain::api::{HEALTH_PATH, TEMPLATES_PATH};
+use axum::{
+    Router,
+    http::{HeaderName, HeaderValue, Uri, header},
+    routing::get,
+};
+use std::{net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+use tower_http::{
+    compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+};
+
+/// The whole application: routes over the shared state, with the cross-cutting layers.
+/// Public so that tests can drive it without a socket.
+pub fn router(state: AppState) -> Router {
+    let static_app = state.static_app.clone();
+    Router::new()
+        .route(HEALTH_PATH, get(routes::health::get))
+        .route(TEMPLATES_PATH, get(routes::templates::get))
+        // Unknown API paths are JSON 404s, never the app's index.html.
+        .route("/api", get(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .with_state(state)
+        .fallback(move |request| static_files::serve(axum::extract::State(static_app), request))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+async fn api_not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(uri.path().to_owned())
+}
+
+/// What startup did that the operator must know (printed by `main`).
+#[derive(Debug)]
+pub enum Announcement {
+    FirstAdmin(FirstAdmin),
+    Demo(Seeded),
+}
+
+/// A built application, bound to its address and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    announcements: Vec<Announcement>,
+}
+
+impl Application {
+    /// Prepares storage, seeds what the settings ask for and binds the listener.
+    pub async fn build(settings: &Settings) -> Result<Application, StartupError> {
+        std::fs::create_dir_all(settings.data_dir.join("photos"))
+            .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
+        let db = Db::connect(&settings.database).await?;
+        let mut announcements = Vec::new();
+        if settings.demo {
+            announcements.push(Announcement::Demo(
+                demo::seed(&db, settings.demo_password.as_deref()).await?,
+            ));
+        }
+        if let Some(admin) =
+            accounts::ensure_first_admin(&db, settings.admin_password.as_deref()).await?
+        {
+            announcements.push(Announcement::FirstAdmin(admin));
+        }
+        let static_app = StaticApp::new(settings.static_dir.clone());
+        if !static_app.is_built() {
+            tracing::warn!(
+                dir = %settings.static_dir.display(),
+                "the app is not built there: the API runs, pages answer 503 (run `cargo xtask build`)"
+            );
+        }
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .map_err(|e| StartupError::Bind(settings.bind, e))?;
+        Ok(Application {
+            listener,
+            state: AppState {
+                db,
+                static_app: Arc::new(static_app),
+            },
+            announcements,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// What the operator must be told.
+    pub fn announcements(&self) -> &[Announcement] {
+        &self.announcements
+    }
+
+    /// The database (for tests).
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the
+    /// database.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let db = self.state.db.clone();
+        let served = axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await;
+        db.close().await;
+        served
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, #[source] std::io::Error),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, #[source] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Accounts(#[from] AccountError),
+    #[error(transparent)]
+    Demo(#[from] DemoError),
+}

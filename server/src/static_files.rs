@@ -1,0 +1,175 @@
+//! Serving the built app (Trunk's `dist/`).
+//!
+//! - Paths whose last segment has no extension are app routes: they get `index.html` (the SPA
+//!   fallback), so deep links work. A missing file with an extension is a real 404, so that a
+//!   stale script tag never receives HTML.
+//! - Trunk names assets with a content hash (`anxun-app-3f2a9c1b7e8d4a01_bg.wasm`): those are
+//!   cached for a year as immutable; everything else (index.html, the manifest, the service
+//!   worker, icons) is revalidated on every load.
+//! - Precompressed `.br`/`.gz` siblings written by `cargo xtask build` are served when the
+//!   browser accepts them.
+//! - `index.html` carries a Content-Security-Policy that allows exactly its inline scripts (by
+//!   hash) and WebAssembly compilation, and nothing from other origins.
+
+use crate::error::ApiError;
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::{path::PathBuf, sync::Arc};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+/// The directory holding the built app.
+#[derive(Debug, Clone)]
+pub struct StaticApp {
+    dir: PathBuf,
+}
+
+impl StaticApp {
+    pub fn new(dir: PathBuf) -> StaticApp {
+        StaticApp { dir }
+    }
+
+    /// Whether the app has been built into the directory.
+    pub fn is_built(&self) -> bool {
+        self.dir.join("index.html").is_file()
+    }
+}
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+/// Serves a request for anything outside `/api`.
+pub async fn serve(State(app): State<Arc<StaticApp>>, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if !last.contains('.') || last == "index.html" {
+        return index(&app).await.into_response();
+    }
+    let served = ServeDir::new(&app.dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(request)
+        .await;
+    let mut response = match served {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if response.status() == StatusCode::NOT_FOUND {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let cache = if is_hashed(last) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if last.ends_with(".webmanifest") {
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/manifest+json"),
+        );
+    }
+    response
+}
+
+async fn index(app: &StaticApp) -> Result<Response, ApiError> {
+    let Ok(html) = tokio::fs::read_to_string(app.dir.join("index.html")).await else {
+        return Err(ApiError::AppNotBuilt);
+    };
+    let csp = content_security_policy(&html);
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, REVALIDATE),
+        ],
+        html,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Ok(response)
+}
+
+/// Whether a file name carries Trunk's content hash: `name-<16 hex digits>` before the
+/// extension (and before `_bg` for wasm).
+pub fn is_hashed(file_name: &str) -> bool {
+    let stem = file_name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The policy for `index.html`: its own inline scripts by hash, wasm compilation, same origin.
+pub fn content_security_policy(html: &str) -> String {
+    let hashes: Vec<String> = inline_scripts(html)
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        hashes.join(" ")
+    )
+}
+
+/// The contents of every `<script>` element without a `src` attribute.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find("<script")?;
+            let open_end = start + rest[start..].find('>')?;
+            let tag = &rest[start..open_end];
+            let body_start = open_end + 1;
+            let body_end = body_start + rest[body_start..].find("</script>")?;
+            let body = &rest[body_start..body_end];
+            rest = &rest[body_end + "</script>".len()..];
+            if !tag.contains(" src=") {
+                return Some(body);
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_trunk_hashes() {
+        assert!(is_hashed("anxun-app-a0873f30c2ade22f.js"));
+        assert!(is_hashed("anxun-app-a0873f30c2ade22f_bg.wasm"));
+        assert!(is_hashed("main-87469f6875372a67.css"));
+        assert!(!is_hashed("anxun-service-worker.js"));
+        assert!(!is_hashed("manifest.webmanifest"));
+        assert!(!is_hashed("icon-192.png"));
+    }
+
+    #[test]
+    fn the_policy_allows_exactly_the_inline_scripts() {
+        let html = "<script type=\"module\">init();</script><script src=\"/x.js\"></script>";
+        let policy = content_security_policy(html);
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init();"));
+        assert!(policy.contains(&format!("'sha256-{expected}'")), "{policy}");
+        assert_eq!(policy.matches("'sha256-").count(), 1);
+        assert!(policy.contains("'wasm-unsafe-eval'"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+    }
+}

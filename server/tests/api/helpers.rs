@@ -1,0 +1,202 @@
+//! Spawning the application for a test: a fresh data directory, a fresh database, a tiny
+//! built app in a static directory, port 0.
+
+use anxun_server::{
+    config::{Args, Settings},
+    startup::{Announcement, Application},
+    store::Db,
+};
+use clap::Parser;
+use std::path::Path;
+use tempfile::TempDir;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL from `ANXUN_TEST_POSTGRES_URL`, with a fresh database for this test.
+    /// Without the variable, the test is skipped with a message, unless
+    /// `ANXUN_REQUIRE_POSTGRES=1` (as `cargo xtask test` sets), which makes it a failure.
+    pub async fn postgres() -> Option<Backend> {
+        let Ok(admin_url) = std::env::var("ANXUN_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var("ANXUN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "ANXUN_REQUIRE_POSTGRES=1 but ANXUN_TEST_POSTGRES_URL is not set"
+            );
+            eprintln!("postgres tests skipped: set ANXUN_TEST_POSTGRES_URL");
+            return None;
+        };
+        let name = format!("anxun_test_{}", uuid::Uuid::new_v4().simple());
+        let pool = sqlx::PgPool::connect(&admin_url).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let (base, _) = admin_url.rsplit_once('/').unwrap();
+        Some(Backend::Postgres(format!("{base}/{name}")))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Runs a test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, $test:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                $test($crate::helpers::Backend::Sqlite).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(backend) = $crate::helpers::Backend::postgres().await {
+                    $test(backend).await;
+                }
+            }
+        }
+    };
+}
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub announcements: Vec<String>,
+    pub data_dir: TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Options for [`spawn`].
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub demo: bool,
+    pub demo_password: Option<String>,
+    pub admin_password: Option<String>,
+    /// Reuse this data directory (to start a second time on the same database).
+    pub data_dir: Option<std::path::PathBuf>,
+}
+
+/// Starts the application on 127.0.0.1:0 with a fresh data directory and a built app.
+pub async fn spawn(backend: &Backend, options: Options) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let data_path = options
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| data_dir.path().join("data"));
+    let static_dir = data_dir.path().join("dist");
+    write_fake_app(&static_dir);
+    let mut args = vec![
+        "anxun-server".to_owned(),
+        "--bind".into(),
+        "127.0.0.1:0".into(),
+        "--data-dir".into(),
+        data_path.display().to_string(),
+        "--static-dir".into(),
+        static_dir.display().to_string(),
+    ];
+    if let Backend::Postgres(url) = backend {
+        args.extend(["--database-url".into(), url.clone()]);
+    }
+    if options.demo {
+        args.push("--demo".into());
+    }
+    if let Some(password) = &options.demo_password {
+        args.extend(["--demo-password".into(), password.clone()]);
+    }
+    if let Some(password) = &options.admin_password {
+        args.extend(["--admin-password".into(), password.clone()]);
+    }
+    let settings = Settings::from_args(Args::parse_from(args)).unwrap();
+    let app = Application::build(&settings).await.unwrap();
+    let address = format!("http://{}", app.local_addr().unwrap());
+    let db = app.db().clone();
+    let announcements = app
+        .announcements()
+        .iter()
+        .map(|announcement| match announcement {
+            Announcement::FirstAdmin(_) => "first_admin".to_owned(),
+            Announcement::Demo(seeded) => format!("demo:{seeded:?}"),
+        })
+        .collect();
+    let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = stop.await;
+    }));
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        db,
+        announcements,
+        data_dir,
+        shutdown: Some(shutdown),
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The inline script of the fake index.html (its hash must appear in the CSP).
+pub const INLINE_SCRIPT: &str = "import init from '/anxun-app-0123456789abcdef.js'; await init();";
+
+/// A miniature Trunk build: index.html with an inline module script, hashed JS, wasm, CSS,
+/// the manifest and the service worker shim.
+fn write_fake_app(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let index = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>安巡</title>\
+         <link rel=\"manifest\" href=\"/manifest.webmanifest\">\
+         <script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"
+    );
+    std::fs::write(dir.join("index.html"), index).unwrap();
+    let js = "export default async function init() { return 1; }\n".repeat(40);
+    std::fs::write(dir.join("anxun-app-0123456789abcdef.js"), js).unwrap();
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend(std::iter::repeat_n(0u8, 4096));
+    std::fs::write(dir.join("anxun-app-0123456789abcdef_bg.wasm"), wasm).unwrap();
+    std::fs::write(
+        dir.join("main-fedcba9876543210.css"),
+        "body { color: black; }\n".repeat(20),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("manifest.webmanifest"),
+        "{\"name\":\"安巡\",\"short_name\":\"安巡\",\"start_url\":\"/\"}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sw.js"),
+        "self.addEventListener('install', () => {});",
+    )
+    .unwrap();
+}

@@ -1,0 +1,12 @@
+//! Black-box tests of anxun-server: the real application on a loopback port, against real
+//! SQLite and real PostgreSQL (`ANXUN_TEST_POSTGRES_URL`, set by `cargo xtask test`).
+
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod binary;
+mod health;
+mod seeding;
+mod static_app;
+mod templates;

@@ -1,0 +1,123 @@
+//! Serving the built app: SPA fallback, types, caching, compression, security headers.
+
+use crate::helpers::{Backend, INLINE_SCRIPT, Options, TestApp, spawn};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+async fn app() -> TestApp {
+    spawn(&Backend::Sqlite, Options::default()).await
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn app_routes_fall_back_to_index_html() {
+    let app = app().await;
+    for path in ["/", "/sites", "/inspections/0193abc", "/settings"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            header(&response, "content-type"),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(header(&response, "cache-control"), "no-cache");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>安巡</title>")
+        );
+    }
+}
+
+#[tokio::test]
+async fn missing_files_are_404_not_html() {
+    let app = app().await;
+    let response = app.get("/anxun-app-ffffffffffffffff.js").await;
+    assert_eq!(response.status(), 404);
+    assert!(!header(&response, "content-type").contains("html"));
+}
+
+#[tokio::test]
+async fn files_have_their_types_and_cache_policies() {
+    let app = app().await;
+    let cases = [
+        ("/anxun-app-0123456789abcdef.js", "javascript", "immutable"),
+        (
+            "/anxun-app-0123456789abcdef_bg.wasm",
+            "application/wasm",
+            "immutable",
+        ),
+        ("/main-fedcba9876543210.css", "text/css", "immutable"),
+        (
+            "/manifest.webmanifest",
+            "application/manifest+json",
+            "no-cache",
+        ),
+        ("/sw.js", "javascript", "no-cache"),
+    ];
+    for (path, content_type, cache) in cases {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            header(&response, "content-type").contains(content_type),
+            "{path}"
+        );
+        assert!(header(&response, "cache-control").contains(cache), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn responses_are_compressed_with_brotli_or_gzip() {
+    let app = app().await;
+    for (encoding, path) in [
+        ("br", "/anxun-app-0123456789abcdef_bg.wasm"),
+        ("gzip", "/anxun-app-0123456789abcdef.js"),
+        ("br", "/api/templates"),
+        ("gzip", "/"),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "content-encoding"), encoding, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_response_carries_security_headers_and_html_a_strict_policy() {
+    let app = app().await;
+    let response = app.get("/").await;
+    assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&response, "x-frame-options"), "DENY");
+    let policy = header(&response, "content-security-policy");
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT));
+    assert!(policy.contains(&format!("'sha256-{hash}'")), "{policy}");
+    assert!(policy.contains("'wasm-unsafe-eval'"));
+    assert!(policy.contains("frame-ancestors 'none'"));
+    assert!(!policy.contains("'unsafe-eval'"));
+    let api = app.get("/api/health").await;
+    assert_eq!(header(&api, "x-content-type-options"), "nosniff");
+}
+
+#[tokio::test]
+async fn without_a_built_app_the_api_still_runs() {
+    let app = app().await;
+    std::fs::remove_dir_all(app.data_dir.path().join("dist")).unwrap();
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "app_not_built");
+    assert_eq!(app.get("/api/health").await.status(), 200);
+}
