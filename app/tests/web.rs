@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 use anxun_domain::ids::InspectionId;
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -47,7 +46,7 @@ async fn the_app_mounts_in_chinese_and_switches_to_english_and_back() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
 
-    let handle = leptos::mount::mount_to_body(anxun_app::App);
+    leptos::mount::mount_to_body(anxun_app::App);
     settle().await;
     let root = document().document_element().unwrap();
     assert_eq!(root.get_attribute("lang").as_deref(), Some("zh-CN"));
@@ -77,5 +76,4 @@ async fn the_app_mounts_in_chinese_and_switches_to_english_and_back() {
         storage.get_item("anxun.locale").unwrap().as_deref(),
         Some("zh-CN")
     );
-    drop(handle);
 }
