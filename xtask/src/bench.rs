@@ -18,7 +18,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         bail!("`cargo xtask bench` takes no arguments (got `{arg}`)");
     }
     let build_time = dist::build()?;
-    let server = dist::build_server()?;
+    let server = dist::build_server(dist::Profile::Release)?;
     step("Measuring the app as served");
     let port = postgres::free_port()?;
     let data = std::env::temp_dir().join(format!("anxun-bench-{}", std::process::id()));

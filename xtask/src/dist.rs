@@ -74,15 +74,30 @@ pub fn dist_dir() -> PathBuf {
     root().join("dist")
 }
 
-/// Builds `anxun-server` in release mode and returns the path of the binary.
-pub fn build_server() -> Result<PathBuf> {
-    step("Building anxun-server (release)");
+/// How to build `anxun-server`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Optimised, for running the product and measuring it.
+    Release,
+    /// The test profile's build, which the server tests have already made: the end-to-end
+    /// tests use it to avoid a second full compile of the server.
+    Debug,
+}
+
+/// Builds `anxun-server` and returns the path of the binary.
+pub fn build_server(profile: Profile) -> Result<PathBuf> {
+    let (flag, dir) = match profile {
+        Profile::Release => (Some("--release"), "release"),
+        Profile::Debug => (None, "debug"),
+    };
+    step(&format!("Building anxun-server ({dir})"));
     process::run(
         Command::new("cargo")
-            .args(["build", "--release", "--package", "anxun-server"])
+            .args(["build", "--package", "anxun-server"])
+            .args(flag)
             .current_dir(root()),
     )?;
-    Ok(target_dir()?.join("release/anxun-server"))
+    Ok(target_dir()?.join(dir).join("anxun-server"))
 }
 
 /// Cargo's target directory (honours CARGO_TARGET_DIR).

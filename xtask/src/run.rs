@@ -8,7 +8,7 @@ use std::{os::unix::process::CommandExt, process::Command};
 /// reaches the server directly and it stops cleanly. Extra arguments go to the server.
 pub fn run(extra: &[String]) -> Result<()> {
     dist::build()?;
-    let server = dist::build_server()?;
+    let server = dist::build_server(dist::Profile::Release)?;
     let data_dir = root().join("data");
     step("Starting Anxun with demo data (Ctrl-C stops it)");
     println!("Data (SQLite database and photos): {}", data_dir.display());

@@ -195,7 +195,7 @@ fn end_to_end(e2e_dir: &std::path::Path) -> Outcome {
     let suite_name = "end-to-end (Playwright)";
     let result = (|| -> Result<Counts> {
         dist::build()?;
-        let server = dist::build_server()?;
+        let server = dist::build_server(dist::Profile::Debug)?;
         let report = e2e_dir.join("test-results/report.json");
         let _ = fs::remove_file(&report);
         let status = Command::new("npx")
