@@ -15,7 +15,7 @@ test('the app opens in Chinese with no console errors', async ({ page, consoleEr
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('今日工作');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page).toHaveTitle(/安巡/);
-  await expect(page.getByText('城镇燃气')).toBeVisible();
+  await expect(page.getByText('城镇燃气', { exact: true })).toBeVisible();
   expect(consoleErrors).toEqual([]);
 });
 
