@@ -123,7 +123,7 @@ fn measure_first_load(base: &str, dist: &Path) -> Result<Vec<Row>> {
     for entry in fs::read_dir(dist)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         let first_load = name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css");
-        if first_load && index.contains(&name) {
+        if first_load && index.contains(&format!("/{name}")) {
             paths.push(format!("/{name}"));
         }
     }
