@@ -319,6 +319,34 @@ impl Inspection {
         Ok(())
     }
 
+    /// How far the checklist is: answered, failed and total items, overall and per section
+    /// (in template order).
+    pub fn progress(&self, template: &Template) -> Progress {
+        let sections = template
+            .sections
+            .iter()
+            .map(|section| {
+                let mut counts = Counts::default();
+                for item in &section.items {
+                    counts.total += 1;
+                    if let Some(answer) = self.answers.get(&item.id) {
+                        counts.answered += 1;
+                        if answer.verdict == Verdict::Fail {
+                            counts.failed += 1;
+                        }
+                    }
+                }
+                counts
+            })
+            .collect::<Vec<_>>();
+        let overall = sections.iter().fold(Counts::default(), |sum, c| Counts {
+            answered: sum.answered + c.answered,
+            failed: sum.failed + c.failed,
+            total: sum.total + c.total,
+        });
+        Progress { overall, sections }
+    }
+
     /// Everything that keeps the inspection from being completed (empty when complete).
     ///
     /// Rules: the template matches; at least one inspector; every item answered; number and
@@ -542,4 +570,31 @@ fn check_value(item: &Item, value: Option<&AnswerValue>) -> Result<(), AnswerErr
         }
         _ => Err(AnswerError::WrongValueKind(id())),
     }
+}
+
+/// Answered, failed and total items.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Items with an answer.
+    pub answered: usize,
+    /// Items answered 不符合.
+    pub failed: usize,
+    /// Items in the template.
+    pub total: usize,
+}
+
+impl Counts {
+    /// Whether every item is answered.
+    pub fn is_done(&self) -> bool {
+        self.answered == self.total
+    }
+}
+
+/// Checklist progress, overall and per section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// All items.
+    pub overall: Counts,
+    /// One entry per template section, in order.
+    pub sections: Vec<Counts>,
 }
