@@ -1,5 +1,6 @@
 //! Reusable view pieces: props in, callbacks out, no storage or network access.
 
+pub mod checklist;
 pub mod empty_state;
 pub mod language_switch;
 pub mod layout;
