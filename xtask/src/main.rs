@@ -13,6 +13,7 @@
 
 mod bench;
 mod dist;
+mod fixtures;
 mod postgres;
 mod process;
 mod run;
@@ -30,6 +31,7 @@ commands:
   build   build the release app into dist/
   test    install test dependencies and run every test suite
   bench   measure the release build as served and the build time
+  fixtures  write the sample photos for the end-to-end tests into tests/fixtures/photos/
 ";
 
 fn main() -> Result<()> {
@@ -44,6 +46,7 @@ fn main() -> Result<()> {
         "build" => dist::build().map(|_| ()),
         "test" => test::test(rest),
         "bench" => bench::bench(rest),
+        "fixtures" => fixtures::write(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
