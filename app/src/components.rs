@@ -4,3 +4,4 @@ pub mod checklist;
 pub mod empty_state;
 pub mod language_switch;
 pub mod layout;
+pub mod signature_pad;
