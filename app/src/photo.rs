@@ -152,6 +152,9 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, PhotoError> {
 
 /// Turns the bytes of a photo into the evidence JPEG (long edge at most `options.max_edge`,
 /// watermark burned in), a thumbnail and the evidence's SHA-256.
+///
+/// Process several photos one after another, not all at once: each call holds a decoded bitmap
+/// and a canvas of the evidence size while it runs, and phones have little memory for both.
 pub async fn process(
     bytes: &[u8],
     options: &PhotoOptions,

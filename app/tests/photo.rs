@@ -405,7 +405,8 @@ async fn what_is_not_a_usable_photo_is_refused_clearly() {
     );
 
     // HEIC that Chromium cannot decode: said plainly.
-    let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\x14ispe\0\0\0\0".to_vec();
+    let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\x20meta\0\0\0\0".to_vec();
+    heic.extend_from_slice(b"\0\0\0\x14ispe\0\0\0\0");
     heic.extend_from_slice(&4032u32.to_be_bytes());
     heic.extend_from_slice(&3024u32.to_be_bytes());
     heic.extend_from_slice(&[0; 256]);

@@ -207,7 +207,7 @@ impl Scene {
 
 /// A well-mixed 32-bit hash of a pixel position.
 fn hash(x: u32, y: u32) -> u32 {
-    let mut h = (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut h = ((u64::from(x) << 32) | u64::from(y)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     h ^= h >> 29;
     h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h ^= h >> 32;

@@ -282,18 +282,18 @@ fn webp(bytes: &[u8]) -> Option<(u32, u32)> {
     }
 }
 
-/// The largest `ispe` (image spatial extents) property in the first part of a HEIF file, and
-/// whether an `irot` property turns it a quarter. The meta box sits at the start of files from
-/// phones; a grid image has small tiles and one large `ispe` for the whole picture.
+/// The largest `ispe` (image spatial extents) property in the top-level `meta` box of a HEIF
+/// file, and whether an `irot` property turns it a quarter. A grid image (as phones write) has
+/// small tiles and one large `ispe` for the whole picture.
 fn heif(bytes: &[u8]) -> Option<(u32, u32, bool)> {
-    let head = &bytes[..bytes.len().min(512 * 1024)];
+    let meta = top_level_box(bytes, b"meta")?;
     let mut best: Option<(u32, u32)> = None;
     let mut quarter_turn = false;
-    for at in 4..head.len().saturating_sub(4) {
-        match &head[at..at + 4] {
+    for at in 0..meta.len().saturating_sub(4) {
+        match &meta[at..at + 4] {
             b"ispe" => {
                 // Full box: version and flags (4 bytes), then width and height.
-                if let (Some(w), Some(h)) = (be32(head, at + 8), be32(head, at + 12)) {
+                if let (Some(w), Some(h)) = (be32(meta, at + 8), be32(meta, at + 12)) {
                     let area = u64::from(w) * u64::from(h);
                     if best.is_none_or(|(bw, bh)| area > u64::from(bw) * u64::from(bh)) {
                         best = Some((w, h));
@@ -301,7 +301,7 @@ fn heif(bytes: &[u8]) -> Option<(u32, u32, bool)> {
                 }
             }
             b"irot" => {
-                if let Some(angle) = head.get(at + 4) {
+                if let Some(angle) = meta.get(at + 4) {
                     quarter_turn = angle & 1 == 1;
                 }
             }
@@ -309,6 +309,35 @@ fn heif(bytes: &[u8]) -> Option<(u32, u32, bool)> {
         }
     }
     best.map(|(w, h)| (w, h, quarter_turn))
+}
+
+/// The contents of the first top-level ISO BMFF box of type `kind` (truncated files give what
+/// is there).
+fn top_level_box<'a>(bytes: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
+    let mut at = 0usize;
+    while at < bytes.len() {
+        let size = be32(bytes, at)?;
+        let (header, size) = match size {
+            // Extends to the end of the file.
+            0 => (8, bytes.len() - at),
+            // A 64-bit size follows the type.
+            1 => {
+                let large =
+                    u64::from(be32(bytes, at + 8)?) << 32 | u64::from(be32(bytes, at + 12)?);
+                (16, usize::try_from(large).ok()?)
+            }
+            size => (8, usize::try_from(size).ok()?),
+        };
+        if size < header {
+            return None;
+        }
+        if bytes.get(at + 4..at + 8)? == kind {
+            let end = at.checked_add(size)?.min(bytes.len());
+            return bytes.get(at + header..end);
+        }
+        at = at.checked_add(size)?;
+    }
+    None
 }
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
@@ -495,17 +524,39 @@ mod tests {
         let gif = b"GIF89a\x40\x06\xc8\x04\0\0\0";
         assert_eq!(Header::parse(gif).unwrap().displayed(), (1600, 1224));
 
-        let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+        let heic = |properties: &[u8], after: &[u8]| {
+            let mut bytes = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+            let size = u32::try_from(8 + 4 + properties.len()).unwrap();
+            bytes.extend_from_slice(&size.to_be_bytes());
+            bytes.extend_from_slice(b"meta\0\0\0\0");
+            bytes.extend_from_slice(properties);
+            bytes.extend_from_slice(after);
+            bytes
+        };
+        let mut properties = Vec::new();
         for (w, h) in [(512u32, 512u32), (4032, 3024)] {
-            heic.extend_from_slice(b"\0\0\0\x14ispe\0\0\0\0");
-            heic.extend_from_slice(&w.to_be_bytes());
-            heic.extend_from_slice(&h.to_be_bytes());
+            properties.extend_from_slice(b"\0\0\0\x14ispe\0\0\0\0");
+            properties.extend_from_slice(&w.to_be_bytes());
+            properties.extend_from_slice(&h.to_be_bytes());
         }
-        let header = Header::parse(&heic).unwrap();
+        let header = Header::parse(&heic(&properties, b"")).unwrap();
         assert_eq!(header.format, Format::Heif);
         assert_eq!(header.displayed(), (4032, 3024));
-        heic.extend_from_slice(b"\0\0\0\x09irot\x03");
-        assert_eq!(Header::parse(&heic).unwrap().displayed(), (3024, 4032));
+        // Outside the meta box (in the image data, say) the same bytes mean nothing.
+        let stray = b"\0\0\0\x11mdat\0\0\0\x09irot\x03";
+        assert_eq!(
+            Header::parse(&heic(&properties, stray))
+                .unwrap()
+                .displayed(),
+            (4032, 3024)
+        );
+        properties.extend_from_slice(b"\0\0\0\x09irot\x03");
+        assert_eq!(
+            Header::parse(&heic(&properties, b"")).unwrap().displayed(),
+            (3024, 4032)
+        );
+        // No meta box, no size.
+        assert!(Header::parse(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic").is_err());
     }
 
     #[wasm_bindgen_test]
