@@ -34,7 +34,9 @@ async fn png_bytes(canvas: &web_sys::HtmlCanvasElement) -> Result<Vec<u8>, JsVal
             let _ = reject.call1(&JsValue::NULL, &error);
         }
     });
-    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise).await?.dyn_into()?;
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await?
+        .dyn_into()?;
     let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
@@ -53,7 +55,9 @@ pub fn SignaturePad(
     let (empty_warning, set_empty_warning) = signal(false);
 
     let start = move |event: web_sys::PointerEvent| {
-        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
         event.prevent_default();
         let _ = canvas.set_pointer_capture(event.pointer_id());
         let point = position(&canvas, &event);
@@ -65,7 +69,9 @@ pub fn SignaturePad(
         set_empty_warning.set(false);
     };
     let draw = move |event: web_sys::PointerEvent| {
-        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
         if !stroke.get_value().drawing {
             return;
         }
@@ -88,7 +94,12 @@ pub fn SignaturePad(
         if let Some(canvas) = canvas_ref.get()
             && let Some(ctx) = context(&canvas)
         {
-            ctx.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
+            ctx.clear_rect(
+                0.0,
+                0.0,
+                f64::from(canvas.width()),
+                f64::from(canvas.height()),
+            );
         }
         stroke.set_value(Stroke::default());
     };
@@ -97,7 +108,9 @@ pub fn SignaturePad(
             set_empty_warning.set(true);
             return;
         }
-        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             if let Ok(bytes) = png_bytes(&canvas).await {
                 on_confirm.run(bytes);
