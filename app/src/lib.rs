@@ -14,6 +14,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod components;
 pub mod locale;
+pub mod location;
 pub mod pages;
 pub mod photo;
 pub mod routes;
