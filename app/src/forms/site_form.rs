@@ -91,10 +91,11 @@ impl SiteForm {
                 }
             },
         };
-        let responsible = match (Text::parse(&self.person), phone) {
-            (Ok(name), phone) => Some(Contact { name, phone }),
-            (Err(_), None) => None,
-            (Err(_), Some(_)) => {
+        // A phone number needs the name of the person it belongs to.
+        let responsible = match Text::parse(&self.person) {
+            Ok(name) => Some(Contact { name, phone }),
+            Err(_) if self.phone.trim().is_empty() => None,
+            Err(_) => {
                 errors.push(FieldError {
                     field: SiteField::Person,
                     problem: Problem::Required,
