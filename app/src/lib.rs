@@ -13,6 +13,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod components;
+pub mod db;
 pub mod forms;
 pub mod locale;
 pub mod location;

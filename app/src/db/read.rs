@@ -1,0 +1,125 @@
+//! Reads.
+
+use super::{
+    Db, DbError,
+    changes::{EventRow, InspectionRow, OutboxRow, PhotoRow, SiteRow, ThumbnailRow},
+    schema::*,
+};
+use anxun_domain::{
+    hazard::HazardEvent, ids::InspectionId, inspection::Inspection, photo::Sha256Hex, site::Site,
+    sync::OutboxEntry,
+};
+use indexed_db_futures::{prelude::*, transaction::TransactionMode};
+use serde::de::DeserializeOwned;
+
+fn parse<T: DeserializeOwned>(doc: &str) -> Result<T, DbError> {
+    serde_json::from_str(doc).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// A stored photo's evidence bytes and metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPhoto {
+    pub hash: Sha256Hex,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: Vec<u8>,
+}
+
+impl Db {
+    /// Every site on the device.
+    pub async fn sites(&self) -> Result<Vec<Site>, DbError> {
+        let rows: Vec<SiteRow> = self.all(SITES).await?;
+        rows.iter().map(|row| parse(&row.doc)).collect()
+    }
+
+    /// Every inspection on the device.
+    pub async fn inspections(&self) -> Result<Vec<Inspection>, DbError> {
+        let rows: Vec<InspectionRow> = self.all(INSPECTIONS).await?;
+        rows.iter().map(|row| parse(&row.doc)).collect()
+    }
+
+    /// One inspection.
+    pub async fn inspection(&self, id: InspectionId) -> Result<Option<Inspection>, DbError> {
+        let database = self.database();
+        let tx = database.transaction(INSPECTIONS).build()?;
+        let row: Option<InspectionRow> = tx
+            .object_store(INSPECTIONS)?
+            .get(id.to_string())
+            .serde()?
+            .await?;
+        row.map(|row| parse(&row.doc)).transpose()
+    }
+
+    /// Every hazard event on the device, in storage order.
+    pub async fn hazard_events(&self) -> Result<Vec<HazardEvent>, DbError> {
+        let rows: Vec<EventRow> = self.all(HAZARD_EVENTS).await?;
+        rows.iter().map(|row| parse(&row.doc)).collect()
+    }
+
+    /// The outbox, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, DbError> {
+        let rows: Vec<OutboxRow> = self.all(OUTBOX).await?;
+        rows.iter().map(|row| parse(&row.doc)).collect()
+    }
+
+    /// A photo's evidence bytes.
+    pub async fn photo(&self, hash: &Sha256Hex) -> Result<Option<StoredPhoto>, DbError> {
+        let database = self.database();
+        let tx = database.transaction(PHOTOS).build()?;
+        let row: Option<PhotoRow> = tx.object_store(PHOTOS)?.get(hash.as_str()).serde()?.await?;
+        row.map(|row| {
+            Ok(StoredPhoto {
+                hash: Sha256Hex::parse(&row.hash).map_err(|e| DbError::Corrupt(e.to_string()))?,
+                mime: row.mime,
+                width: row.width,
+                height: row.height,
+                bytes: row.bytes,
+            })
+        })
+        .transpose()
+    }
+
+    /// A photo's thumbnail bytes.
+    pub async fn thumbnail(&self, hash: &Sha256Hex) -> Result<Option<Vec<u8>>, DbError> {
+        let database = self.database();
+        let tx = database.transaction(THUMBNAILS).build()?;
+        let row: Option<ThumbnailRow> = tx
+            .object_store(THUMBNAILS)?
+            .get(hash.as_str())
+            .serde()?
+            .await?;
+        Ok(row.map(|row| row.bytes))
+    }
+
+    /// Bytes used by photo evidence on this device.
+    pub async fn photo_bytes(&self) -> Result<u64, DbError> {
+        let rows: Vec<PhotoRow> = self.all(PHOTOS).await?;
+        Ok(rows.iter().map(|row| u64::from(row.size)).sum())
+    }
+
+    async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, DbError> {
+        match self.all_once(store).await {
+            Err(error) if error.is_closed_connection() => {
+                self.reopen().await?;
+                self.all_once(store).await
+            }
+            result => result,
+        }
+    }
+
+    async fn all_once<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, DbError> {
+        let database = self.database();
+        let tx = database
+            .transaction(store)
+            .with_mode(TransactionMode::Readonly)
+            .build()?;
+        let rows = tx
+            .object_store(store)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<Result<Vec<T>, _>>()?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,97 @@
+//! The schema and its migrations.
+//!
+//! | store | key | indexes | holds |
+//! |---|---|---|---|
+//! | `meta` | `key` | | device id, next outbox sequence number, local profile |
+//! | `sites` | `id` | | a site's JSON |
+//! | `inspections` | `id` | `by_site`, `by_status` | an inspection's JSON |
+//! | `hazard_events` | `id` | `by_hazard` | one hazard event's JSON (a hazard is the replay of its events) |
+//! | `photos` | `hash` | | evidence JPEG bytes and metadata |
+//! | `thumbnails` | `hash` | | thumbnail JPEG bytes |
+//! | `outbox` | `seq` | `by_record` | changes not yet confirmed by the server, in order |
+//!
+//! Each version adds one step to [`STEPS`]; opening runs every step above the stored version,
+//! so a device can upgrade from any earlier version.
+
+use super::DbError;
+use indexed_db_futures::{KeyPath, database::Database, prelude::*};
+
+/// The current schema version.
+pub const VERSION: u32 = 1;
+
+pub const META: &str = "meta";
+pub const SITES: &str = "sites";
+pub const INSPECTIONS: &str = "inspections";
+pub const HAZARD_EVENTS: &str = "hazard_events";
+pub const PHOTOS: &str = "photos";
+pub const THUMBNAILS: &str = "thumbnails";
+pub const OUTBOX: &str = "outbox";
+
+type Step = fn(&Database) -> indexed_db_futures::Result<()>;
+
+/// Migration steps: `STEPS[n]` upgrades version `n` to `n + 1`.
+const STEPS: [Step; VERSION as usize] = [v1];
+
+fn v1(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(META)
+        .with_key_path(KeyPath::from("key"))
+        .build()?;
+    db.create_object_store(SITES)
+        .with_key_path(KeyPath::from("id"))
+        .build()?;
+    let inspections = db
+        .create_object_store(INSPECTIONS)
+        .with_key_path(KeyPath::from("id"))
+        .build()?;
+    inspections
+        .create_index("by_site", KeyPath::from("site"))
+        .build()?;
+    inspections
+        .create_index("by_status", KeyPath::from("status"))
+        .build()?;
+    let events = db
+        .create_object_store(HAZARD_EVENTS)
+        .with_key_path(KeyPath::from("id"))
+        .build()?;
+    events
+        .create_index("by_hazard", KeyPath::from("hazard"))
+        .build()?;
+    db.create_object_store(PHOTOS)
+        .with_key_path(KeyPath::from("hash"))
+        .build()?;
+    db.create_object_store(THUMBNAILS)
+        .with_key_path(KeyPath::from("hash"))
+        .build()?;
+    let outbox = db
+        .create_object_store(OUTBOX)
+        .with_key_path(KeyPath::from("seq"))
+        .build()?;
+    outbox
+        .create_index("by_record", KeyPath::from("record"))
+        .build()?;
+    Ok(())
+}
+
+/// Opens `name` at [`VERSION`], running the missing steps.
+pub async fn open(name: &str) -> Result<Database, DbError> {
+    open_at(name, VERSION).await
+}
+
+/// Opens `name` at `version` (tests open older versions to check upgrades).
+pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
+    if web_sys::window().is_none() {
+        return Err(DbError::Unavailable("no window".into()));
+    }
+    let database = Database::open(name)
+        .with_version(version)
+        .with_on_upgrade_needed(move |event, db| {
+            let old = event.old_version() as usize;
+            let new = event.new_version().map_or(version as usize, |v| v as usize);
+            for step in &STEPS[old.min(STEPS.len())..new.min(STEPS.len())] {
+                step(&db)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(database)
+}

@@ -1,0 +1,233 @@
+//! The device database in headless Chromium: atomic changes with their outbox entries,
+//! sequence numbers, draft coalescing, photos, reopening and the schema.
+
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../domain/tests/support/fixtures.rs"]
+mod fixtures;
+
+use anxun_app::db::{Change, Db, DbError, NewPhoto, schema};
+use anxun_domain::{
+    hazard::Severity,
+    ids::InspectionId,
+    inspection::{Inspection, InspectionKind, ItemAnswer, Verdict},
+    photo::Sha256Hex,
+    site::Area,
+    sync::Mutation,
+    templates,
+};
+use fixtures::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn name() -> String {
+    format!("anxun-test-{}", uuid::Uuid::new_v4())
+}
+
+fn photo(seed: u8) -> NewPhoto {
+    let evidence: Vec<u8> = (0..50_000u32)
+        .map(|i| (i as u8).wrapping_mul(seed))
+        .collect();
+    NewPhoto {
+        hash: Sha256Hex::digest(&evidence),
+        mime: "image/jpeg".into(),
+        width: 2048,
+        height: 1536,
+        evidence,
+        thumbnail: vec![seed; 3000],
+    }
+}
+
+fn inspection() -> Inspection {
+    let template = templates::builtin_for(Area::Gas);
+    Inspection::start(
+        InspectionId::generate(),
+        InspectionKind::RoutinePatrol,
+        site().id(),
+        &template,
+        Vec::new(),
+        t0(),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn opens_probes_and_keeps_the_device_id() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let device = db.device_id().await.unwrap();
+    assert_eq!(db.device_id().await.unwrap(), device);
+    db.close();
+    let again = Db::open_named(&name).await.unwrap();
+    assert_eq!(again.device_id().await.unwrap(), device);
+    again.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn every_change_gets_the_next_sequence_number_even_after_reopening() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let first = db.apply(Change::Site(site())).await.unwrap();
+    let second = db.apply(Change::Inspection(inspection())).await.unwrap();
+    assert_eq!((first.seq, second.seq), (1, 2));
+    assert!(matches!(first.mutation, Mutation::UpsertSite { .. }));
+    db.close();
+
+    let db = Db::open_named(&name).await.unwrap();
+    let third = db.apply(Change::Inspection(inspection())).await.unwrap();
+    assert_eq!(third.seq, 3);
+    assert_eq!(db.sites().await.unwrap(), vec![site()]);
+    let seqs: Vec<u64> = db.outbox().await.unwrap().iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn drafts_are_saved_as_they_change_and_only_the_newest_waits_to_be_sent() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let template = templates::builtin_for(Area::Gas);
+    let mut draft = inspection();
+    db.apply(Change::Inspection(draft.clone())).await.unwrap();
+    let items: Vec<_> = template
+        .items()
+        .take(3)
+        .map(|item| item.id.clone())
+        .collect();
+    for item in &items {
+        let answer = ItemAnswer {
+            verdict: Verdict::Pass,
+            value: None,
+            note: None,
+            photos: Vec::new(),
+            combined: Vec::new(),
+        };
+        draft.answer(&template, item, answer).unwrap();
+        db.apply(Change::Inspection(draft.clone())).await.unwrap();
+    }
+    // Reopening resumes exactly where the inspector was.
+    db.close();
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.inspection(draft.id).await.unwrap(), Some(draft.clone()));
+    let outbox = db.outbox().await.unwrap();
+    assert_eq!(
+        outbox.len(),
+        1,
+        "older unsent saves of the same draft are replaced"
+    );
+    assert_eq!(outbox[0].seq, 4);
+    match &outbox[0].mutation {
+        Mutation::SaveInspection { inspection } => assert_eq!(**inspection, draft),
+        other => panic!("unexpected {other:?}"),
+    }
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_finding_its_photos_and_its_outbox_entry_are_stored_together() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let mut events = Events::new();
+    let report = events.report(&inspector(1), new_hazard(Severity::General));
+    let photos = vec![photo(1), photo(2), photo(3)];
+    let entry = db
+        .apply(Change::HazardEvent(report.clone(), photos.clone()))
+        .await
+        .unwrap();
+    assert!(matches!(entry.mutation, Mutation::HazardEvent { .. }));
+    assert_eq!(db.hazard_events().await.unwrap(), vec![report.clone()]);
+    for photo in &photos {
+        let stored = db.photo(&photo.hash).await.unwrap().unwrap();
+        assert_eq!(stored.bytes, photo.evidence);
+        assert_eq!(Sha256Hex::digest(&stored.bytes), photo.hash);
+        assert_eq!(
+            db.thumbnail(&photo.hash).await.unwrap().unwrap(),
+            photo.thumbnail
+        );
+    }
+    assert_eq!(db.photo_bytes().await.unwrap(), 3 * 50_000);
+
+    // The same event again, with new photos: the whole change fails and nothing of it stays.
+    let late = vec![photo(7), photo(8), photo(9)];
+    let error = db
+        .apply(Change::HazardEvent(report, late.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(error, DbError::Duplicate);
+    for photo in &late {
+        assert!(db.photo(&photo.hash).await.unwrap().is_none());
+        assert!(db.thumbnail(&photo.hash).await.unwrap().is_none());
+    }
+    assert_eq!(db.outbox().await.unwrap().len(), 1);
+    assert_eq!(db.hazard_events().await.unwrap().len(), 1);
+    let next = db.apply(Change::Site(site())).await.unwrap();
+    assert_eq!(next.seq, 2, "the failed change used no sequence number");
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_photo_that_does_not_match_its_hash_is_refused() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let mut bad = photo(4);
+    bad.evidence[0] ^= 0xff;
+    let mut events = Events::new();
+    let report = events.report(&inspector(1), new_hazard(Severity::General));
+    let error = db
+        .apply(Change::HazardEvent(report, vec![bad]))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, DbError::Corrupt(_)), "{error:?}");
+    assert!(db.outbox().await.unwrap().is_empty());
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_connection_is_reopened() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    db.apply(Change::Site(site())).await.unwrap();
+    db.close();
+    // The same handle: the browser closed it underneath (as iOS does in the background).
+    assert_eq!(db.sites().await.unwrap().len(), 1);
+    db.close();
+    let entry = db.apply(Change::Inspection(inspection())).await.unwrap();
+    assert_eq!(entry.seq, 2);
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_schema_has_every_store_and_survives_reopening_at_the_same_version() {
+    let name = name();
+    let database = schema::open(&name).await.unwrap();
+    let stores: Vec<String> = database.object_store_names().collect();
+    for store in [
+        schema::META,
+        schema::SITES,
+        schema::INSPECTIONS,
+        schema::HAZARD_EVENTS,
+        schema::PHOTOS,
+        schema::THUMBNAILS,
+        schema::OUTBOX,
+    ] {
+        assert!(
+            stores.iter().any(|s| s == store),
+            "{store} missing in {stores:?}"
+        );
+    }
+    assert_eq!(database.version() as u32, schema::VERSION);
+    database.close();
+    let db = Db::open_named(&name).await.unwrap();
+    db.apply(Change::Site(site())).await.unwrap();
+    db.close();
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.sites().await.unwrap().len(), 1);
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
