@@ -1,11 +1,13 @@
 //! Sites (被检查单位/场所) and the inspection areas they fall under.
 
 mod credit_code;
+mod filter;
 mod phone;
 
 use std::fmt;
 
 pub use credit_code::{CreditCode, CreditCodeError};
+pub use filter::SiteFilter;
 pub use phone::{PhoneNumber, PhoneNumberError};
 
 use crate::{geo::GeoPoint, ids::SiteId, region::RegionPath, text::Text};
