@@ -5,3 +5,4 @@ pub mod empty_state;
 pub mod language_switch;
 pub mod layout;
 pub mod signature_pad;
+pub mod storage_banner;

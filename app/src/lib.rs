@@ -20,11 +20,12 @@ pub mod location;
 pub mod pages;
 pub mod photo;
 pub mod routes;
+pub mod state;
 
 use i18n::{I18nContextProvider, I18nSubContextProvider};
 use leptos::prelude::*;
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 use routes::Page;
@@ -32,6 +33,7 @@ use routes::Page;
 /// The whole application: translation context, layout and route table.
 #[component]
 pub fn App() -> impl IntoView {
+    state::provide_db();
     view! {
         // The outer context follows the browser; the inner one, which every screen uses,
         // starts from the language saved on this device, or Chinese.
@@ -43,6 +45,18 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=StaticSegment(Page::Home.segment()) view=pages::home::Home />
                         <Route path=StaticSegment(Page::Sites.segment()) view=pages::sites::Sites />
+                        <Route
+                            path=(StaticSegment(Page::Sites.segment()), StaticSegment("new"))
+                            view=pages::site_new::NewSite
+                        />
+                        <Route
+                            path=(StaticSegment(Page::Sites.segment()), ParamSegment("id"))
+                            view=pages::site_detail::SiteDetail
+                        />
+                        <Route
+                            path=(StaticSegment(Page::Inspections.segment()), ParamSegment("id"))
+                            view=pages::inspection::InspectionPage
+                        />
                         <Route
                             path=StaticSegment(Page::Inspections.segment())
                             view=pages::inspections::Inspections

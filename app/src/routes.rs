@@ -61,6 +61,24 @@ impl Page {
     }
 }
 
+/// Paths of screens below the top level.
+pub mod paths {
+    use anxun_domain::ids::{InspectionId, SiteId};
+
+    /// The new-site form.
+    pub const NEW_SITE: &str = "/sites/new";
+
+    /// One site.
+    pub fn site(id: SiteId) -> String {
+        format!("/sites/{id}")
+    }
+
+    /// One inspection.
+    pub fn inspection(id: InspectionId) -> String {
+        format!("/inspections/{id}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,8 +59,13 @@ fn main() -> Result<()> {
 }
 
 /// The repository root (the parent of `xtask/`).
+///
+/// Read at run time (`cargo run` sets CARGO_MANIFEST_DIR): checkouts that share one
+/// CARGO_TARGET_DIR share one xtask binary, and must each work on their own tree.
 fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 

@@ -25,6 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <LanguageSwitch />
         </header>
         <main id="main" class="app-main">
+            <crate::components::storage_banner::StorageBanner />
             {children()}
         </main>
         <Nav />

@@ -29,6 +29,16 @@ impl SiteForm {
     /// An empty form in the inspector's own grid.
     pub fn new(region: &RegionPath) -> SiteForm {
         SiteForm {
+            district: region.district.as_str().to_owned(),
+            street: region.street.as_str().to_owned(),
+            grid: region.grid.as_str().to_owned(),
+            ..SiteForm::new_empty()
+        }
+    }
+
+    /// An empty form with no region yet.
+    pub fn new_empty() -> SiteForm {
+        SiteForm {
             name: String::new(),
             address: String::new(),
             site_type: SiteType::Restaurant,
@@ -36,9 +46,9 @@ impl SiteForm {
             credit_code: String::new(),
             person: String::new(),
             phone: String::new(),
-            district: region.district.as_str().to_owned(),
-            street: region.street.as_str().to_owned(),
-            grid: region.grid.as_str().to_owned(),
+            district: String::new(),
+            street: String::new(),
+            grid: String::new(),
             crowded: false,
             flammable: false,
         }

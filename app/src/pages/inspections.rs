@@ -1,25 +1,95 @@
-//! The inspections screen: the checklists on this device (built in, so they work offline);
-//! drafts, completed inspections and those waiting to sync arrive with local storage.
+//! The inspections screen: drafts and completed inspections on this device, and the built-in
+//! checklists (which work offline).
 
 use crate::{
-    components::{checklist::pick, empty_state::EmptyState},
-    i18n::{t, t_string, use_i18n},
+    components::checklist::pick,
+    i18n::{Locale, t, t_string, use_i18n},
+    routes::paths,
+    state::use_db,
 };
-use anxun_domain::template::{DefaultSeverity, Template};
+use anxun_domain::{
+    inspection::{Inspection, InspectionStatus},
+    template::{DefaultSeverity, Template},
+};
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::components::A;
+
+/// A status in the current language.
+pub fn status_label(i18n: I18nContext<Locale>, status: InspectionStatus) -> &'static str {
+    match status {
+        InspectionStatus::Draft => t_string!(i18n, inspection_screen.draft),
+        InspectionStatus::Completed => t_string!(i18n, inspection_screen.completed),
+    }
+}
 
 /// The inspections screen.
 #[component]
 pub fn Inspections() -> impl IntoView {
     let i18n = use_i18n();
+    let state = use_db();
+    let inspections = LocalResource::new(move || {
+        let db = state.db();
+        state.changes();
+        async move {
+            match db {
+                Some(db) => db.inspections().await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
     // The built-in templates: parsed and validated once, embedded in the app.
     let templates = StoredValue::new(anxun_domain::templates::builtin());
+    let title_of = move |inspection: &Inspection| {
+        templates.with_value(|all| {
+            all.iter()
+                .find(|t| t.reference() == inspection.template)
+                .map(|t| t.title.clone())
+        })
+    };
+    let list = move |status: InspectionStatus| {
+        let mut found: Vec<Inspection> = inspections
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|inspection| inspection.status == status)
+            .collect();
+        found.sort_by_key(|inspection| std::cmp::Reverse(inspection.started_at));
+        found
+            .into_iter()
+            .map(|inspection| {
+                let title = title_of(&inspection);
+                let when = inspection
+                    .started_at
+                    .with_timezone(&anxun_domain::shanghai::offset())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string();
+                view! {
+                    <li>
+                        <A href=paths::inspection(inspection.id) attr:class="site-row">
+                            <strong>{move || title.as_ref().map(|t| pick(i18n, t)).unwrap_or_default()}</strong>
+                            <span class="hint">{when}</span>
+                        </A>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     view! {
-        <EmptyState
-            title=Signal::derive(move || t_string!(i18n, inspections.title))
-            message=Signal::derive(move || t_string!(i18n, inspections.empty))
-        />
         <section class="screen">
+            <h1>{move || t_string!(i18n, inspections.title)}</h1>
+            <p class="empty-state" data-testid="empty-state">
+                {move || t_string!(i18n, inspections.empty)}
+            </p>
+            <h2>{move || t_string!(i18n, inspection_screen.drafts)}</h2>
+            <ul class="site-list" data-testid="draft-list">
+                {move || list(InspectionStatus::Draft)}
+            </ul>
+            <h2>{move || t_string!(i18n, inspection_screen.done)}</h2>
+            <ul class="site-list" data-testid="completed-list">
+                {move || list(InspectionStatus::Completed)}
+            </ul>
             <h2>{move || t_string!(i18n, templates.title)}</h2>
             <p class="hint">{move || t_string!(i18n, templates.offline)}</p>
             <ul class="template-list">

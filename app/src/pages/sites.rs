@@ -1,19 +1,134 @@
-//! The sites screen.
+//! The sites screen: every site on the device, searchable by name, address or credit code and
+//! filterable by area; a new site can be created on the spot.
 
 use crate::{
-    components::empty_state::EmptyState,
-    i18n::{t_string, use_i18n},
+    i18n::{t, t_string, use_i18n},
+    pages::home::area_name,
+    routes::paths,
+    state::use_db,
 };
+use anxun_domain::site::{Area, Site, SiteFilter};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-/// The sites screen; until it is built, it says what will be here.
+/// The sites screen.
 #[component]
 pub fn Sites() -> impl IntoView {
     let i18n = use_i18n();
+    let state = use_db();
+    let sites = LocalResource::new(move || {
+        let db = state.db();
+        state.changes();
+        async move {
+            match db {
+                Some(db) => db.sites().await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let (text, set_text) = signal(String::new());
+    let (area, set_area) = signal(None::<Area>);
+    let found = move || {
+        let all: Vec<Site> = sites.get().and_then(Result::ok).unwrap_or_default();
+        let filter = SiteFilter {
+            text: text.get(),
+            area: area.get(),
+            grid: None,
+        };
+        let found: Vec<Site> = filter.apply(&all).into_iter().cloned().collect();
+        (all.len(), found)
+    };
+
     view! {
-        <EmptyState
-            title=Signal::derive(move || t_string!(i18n, sites.title))
-            message=Signal::derive(move || t_string!(i18n, sites.empty))
-        />
+        <section class="screen">
+            <div class="screen-head">
+                <h1>{move || t_string!(i18n, sites.title)}</h1>
+                <A href=paths::NEW_SITE attr:class="button primary" attr:data-testid="new-site">
+                    {move || t_string!(i18n, sites_screen.create)}
+                </A>
+            </div>
+            <input
+                type="search"
+                class="search"
+                data-testid="site-search"
+                placeholder=move || t_string!(i18n, sites_screen.search)
+                aria-label=move || t_string!(i18n, sites_screen.search)
+                prop:value=text
+                on:input=move |event| set_text.set(event_target_value(&event))
+            />
+            <div class="chips" role="group">
+                <button
+                    type="button"
+                    class="chip"
+                    aria-pressed=move || area.get().is_none().to_string()
+                    on:click=move |_| set_area.set(None)
+                >
+                    {move || t_string!(i18n, sites_screen.all_areas)}
+                </button>
+                {Area::ALL
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <button
+                                type="button"
+                                class="chip"
+                                aria-pressed=move || (area.get() == Some(a)).to_string()
+                                on:click=move |_| set_area.set(Some(a))
+                            >
+                                {move || area_name(i18n, a)}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            {move || {
+                let (total, found) = found();
+                if total == 0 {
+                    return view! {
+                        <p class="empty-state" data-testid="empty-state">
+                            {t_string!(i18n, sites_screen.none)}
+                        </p>
+                    }
+                        .into_any();
+                }
+                if found.is_empty() {
+                    return view! { <p class="empty-state">{t_string!(i18n, sites_screen.no_match)}</p> }
+                        .into_any();
+                }
+                let count = found.len();
+                view! {
+                    <p class="hint">{t!(i18n, sites_screen.count, count = move || count)}</p>
+                    <ul class="site-list" data-testid="site-list">
+                        {found.into_iter().map(site_row).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+fn site_row(site: Site) -> impl IntoView {
+    let i18n = use_i18n();
+    let areas = site.areas().to_vec();
+    view! {
+        <li>
+            <A href=paths::site(site.id()) attr:class="site-row">
+                <strong>{site.name().as_str().to_owned()}</strong>
+                <span class="hint">{site.address().as_str().to_owned()}</span>
+                <span class="tags">
+                    {areas
+                        .into_iter()
+                        .map(|a| {
+                            view! {
+                                <span class=format!("tag area-{}", a.code())>
+                                    {move || area_name(i18n, a)}
+                                </span>
+                            }
+                        })
+                        .collect_view()}
+                </span>
+            </A>
+        </li>
     }
 }

@@ -1,0 +1,65 @@
+//! App-wide state: the device database, opened once at start, and a counter that screens key
+//! their reads on so that they refresh after a local change.
+
+use crate::db::{Db, DbError};
+use leptos::prelude::*;
+
+/// Where opening the device database stands.
+#[derive(Debug, Clone)]
+pub enum DbStatus {
+    Opening,
+    Ready(Db),
+    Failed(DbError),
+}
+
+/// The database and the change counter, provided to every screen.
+#[derive(Debug, Clone, Copy)]
+pub struct DbState {
+    status: RwSignal<DbStatus, LocalStorage>,
+    changes: RwSignal<u64>,
+}
+
+impl DbState {
+    /// The database once it is open.
+    pub fn db(&self) -> Option<Db> {
+        match self.status.get() {
+            DbStatus::Ready(db) => Some(db),
+            _ => None,
+        }
+    }
+
+    /// Where opening stands.
+    pub fn status(&self) -> DbStatus {
+        self.status.get()
+    }
+
+    /// Read this in a resource to refetch after local changes.
+    pub fn changes(&self) -> u64 {
+        self.changes.get()
+    }
+
+    /// Tells the screens that local data changed.
+    pub fn changed(&self) {
+        self.changes.update(|n| *n += 1);
+    }
+}
+
+/// Opens the database in the background and provides [`DbState`].
+pub fn provide_db() {
+    let status = RwSignal::new_local(DbStatus::Opening);
+    leptos::task::spawn_local(async move {
+        status.set(match Db::open().await {
+            Ok(db) => DbStatus::Ready(db),
+            Err(error) => DbStatus::Failed(error),
+        });
+    });
+    provide_context(DbState {
+        status,
+        changes: RwSignal::new(0),
+    });
+}
+
+/// The database state provided by [`provide_db`].
+pub fn use_db() -> DbState {
+    expect_context::<DbState>()
+}
