@@ -10,6 +10,7 @@
 //! source of truth on the wire is the event list.
 
 pub mod lifecycle;
+pub mod worklist;
 
 use chrono::{DateTime, Utc};
 

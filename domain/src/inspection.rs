@@ -5,6 +5,8 @@
 //! [`Inspection::complete`] once [`Inspection::check_complete`] finds nothing missing. Failed
 //! items become hazards through [`Inspection::findings`].
 
+pub mod finding;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -14,7 +16,7 @@ use crate::{
     gb35181::{self, CombinedAssessment},
     geo::GeoPoint,
     hazard::{DeterminationMethod, HazardSource, ItemRef, NewHazard, RectificationMode, Severity},
-    ids::{InspectionId, SiteId, UserId},
+    ids::{HazardId, InspectionId, SiteId, UserId},
     photo::Sha256Hex,
     site::{Area, FireClass, Site},
     template::{AnswerSpec, CombinedClause, DefaultSeverity, Item, ItemId, Template, TemplateRef},
@@ -179,6 +181,10 @@ pub struct Inspection {
     pub inspector_signature: Option<Signature>,
     /// Draft or completed.
     pub status: InspectionStatus,
+    /// Findings recorded so far: one per failed item plus ad hoc ones. They become hazard
+    /// reports when the inspection is completed (see [`finding`]).
+    #[serde(default)]
+    pub findings: Vec<finding::Finding>,
 }
 
 /// Why an answer was rejected.
@@ -258,6 +264,15 @@ pub enum Incomplete {
     /// Representative neither signed nor refused.
     #[error("the site representative's signature or recorded refusal is missing")]
     NoRepresentative,
+    /// A finding's level differs from its item's without a reason.
+    #[error("finding {0}: the level differs from the item's and needs a reason")]
+    OverrideReason(HazardId),
+    /// An ad hoc finding without a photo.
+    #[error("finding {0} has no photo")]
+    FindingWithoutPhoto(HazardId),
+    /// A finding fixed on the spot without the measures taken or an after-photo.
+    #[error("finding {0} was fixed on the spot but the measures or the after-photo are missing")]
+    OnTheSpotEvidence(HazardId),
 }
 
 impl Inspection {
@@ -286,6 +301,7 @@ impl Inspection {
             representative: None,
             inspector_signature: None,
             status: InspectionStatus::Draft,
+            findings: Vec::new(),
         }
     }
 
@@ -380,6 +396,9 @@ impl Inspection {
                     }
                 }
             }
+        }
+        for finding in &self.findings {
+            missing.extend(finding.missing());
         }
         if self.ended_at.is_none_or(|end| end < self.started_at) {
             missing.push(Incomplete::BadTimes);
