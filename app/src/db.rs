@@ -17,6 +17,7 @@
 pub mod schema;
 
 mod changes;
+mod meta;
 mod read;
 
 pub use read::StoredPhoto;

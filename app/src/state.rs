@@ -1,7 +1,10 @@
 //! App-wide state: the device database, opened once at start, and a counter that screens key
 //! their reads on so that they refresh after a local change.
 
-use crate::db::{Db, DbError};
+use crate::{
+    db::{Db, DbError},
+    profile::Profile,
+};
 use leptos::prelude::*;
 
 /// Where opening the device database stands.
@@ -17,6 +20,7 @@ pub enum DbStatus {
 pub struct DbState {
     status: RwSignal<DbStatus, LocalStorage>,
     changes: RwSignal<u64>,
+    profile: RwSignal<Option<Profile>>,
 }
 
 impl DbState {
@@ -38,6 +42,16 @@ impl DbState {
         self.changes.get()
     }
 
+    /// The inspector using this device, once loaded (`None` until one is set).
+    pub fn profile(&self) -> Option<Profile> {
+        self.profile.get()
+    }
+
+    /// Records a newly saved profile.
+    pub fn set_profile(&self, profile: Profile) {
+        self.profile.set(Some(profile));
+    }
+
     /// Tells the screens that local data changed.
     pub fn changed(&self) {
         self.changes.update(|n| *n += 1);
@@ -47,15 +61,21 @@ impl DbState {
 /// Opens the database in the background and provides [`DbState`].
 pub fn provide_db() {
     let status = RwSignal::new_local(DbStatus::Opening);
+    let profile = RwSignal::new(None);
     leptos::task::spawn_local(async move {
-        status.set(match Db::open().await {
-            Ok(db) => DbStatus::Ready(db),
-            Err(error) => DbStatus::Failed(error),
-        });
+        match Db::open().await {
+            Ok(db) => {
+                // A profile that cannot be read is treated as none: the inspector re-enters it.
+                profile.set(db.profile().await.ok().flatten());
+                status.set(DbStatus::Ready(db));
+            }
+            Err(error) => status.set(DbStatus::Failed(error)),
+        }
     });
     provide_context(DbState {
         status,
         changes: RwSignal::new(0),
+        profile,
     });
 }
 

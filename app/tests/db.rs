@@ -231,3 +231,154 @@ async fn the_schema_has_every_store_and_survives_reopening_at_the_same_version()
     db.close();
     Db::delete(&name).await.unwrap();
 }
+
+/// A completed gas inspection with one failed general item and its finding.
+fn completed_with_finding() -> (Inspection, Vec<anxun_domain::hazard::HazardEvent>) {
+    let template = templates::builtin_for(Area::Gas);
+    let mut inspection = inspection();
+    let item = template
+        .items()
+        .find(|i| {
+            i.severity == anxun_domain::template::DefaultSeverity::General
+                && i.deadline_days > 0
+                && matches!(i.answer, anxun_domain::template::AnswerSpec::PassFail)
+        })
+        .unwrap()
+        .id
+        .clone();
+    inspection
+        .answer(
+            &template,
+            &item,
+            ItemAnswer {
+                verdict: Verdict::Fail,
+                value: None,
+                note: None,
+                photos: vec![photo(1).hash],
+                combined: Vec::new(),
+            },
+        )
+        .unwrap();
+    inspection.sync_findings(
+        &template,
+        &site(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        anxun_domain::ids::HazardId::generate,
+    );
+    inspection.status = anxun_domain::inspection::InspectionStatus::Completed;
+    let events =
+        inspection.hazard_events(&template, &site(), &inspector(1), t0(), |_| (None, None));
+    (inspection, events)
+}
+
+#[wasm_bindgen_test]
+async fn a_completed_inspection_and_its_hazard_events_are_stored_together_in_order() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let (completed, events) = completed_with_finding();
+    assert_eq!(events.len(), 2, "report and notice");
+    // A draft save waiting to be sent is replaced by the completed inspection.
+    db.apply(Change::Inspection(inspection())).await.unwrap();
+    let draft = {
+        let mut draft = completed.clone();
+        draft.status = anxun_domain::inspection::InspectionStatus::Draft;
+        draft
+    };
+    db.apply(Change::Inspection(draft)).await.unwrap();
+    let entries = db
+        .apply_all(Change::Complete {
+            inspection: completed.clone(),
+            events: events.clone(),
+            photos: vec![photo(1)],
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert!(matches!(
+        entries[0].mutation,
+        Mutation::SaveInspection { .. }
+    ));
+    assert!(matches!(entries[1].mutation, Mutation::HazardEvent { .. }));
+    assert!(entries.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+    assert_eq!(
+        db.inspection(completed.id).await.unwrap(),
+        Some(completed.clone())
+    );
+    assert_eq!(db.hazard_events().await.unwrap().len(), 2);
+    let outbox = db.outbox().await.unwrap();
+    // The first inspection's save, then the completion's three entries (the draft was replaced).
+    assert_eq!(outbox.len(), 4, "{outbox:#?}");
+
+    // Completing again with the same events fails as a whole: nothing is added.
+    let error = db
+        .apply_all(Change::Complete {
+            inspection: completed,
+            events,
+            photos: vec![photo(2)],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error, DbError::Duplicate);
+    assert!(db.photo(&photo(2).hash).await.unwrap().is_none());
+    assert_eq!(db.outbox().await.unwrap().len(), 4);
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn document_numbers_count_up_per_kind_and_survive_reopening() {
+    use anxun_domain::docno::DocKind;
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let first = db
+        .reserve_numbers(
+            &[DocKind::InspectionRecord, DocKind::Hazard, DocKind::Hazard],
+            date,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|n| n.serial()).collect::<Vec<_>>(),
+        vec![1, 1, 2]
+    );
+    db.close();
+    let db = Db::open_named(&name).await.unwrap();
+    let next = db.reserve_numbers(&[DocKind::Hazard], date).await.unwrap();
+    assert_eq!(next[0].serial(), 3);
+    assert_eq!(next[0].device(), first[0].device());
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_photo_total_counts_each_photo_once_and_the_profile_is_kept() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let mut events = Events::new();
+    let first = events.report(&inspector(1), new_hazard(Severity::General));
+    let second = events.report(&inspector(1), new_hazard(Severity::General));
+    db.apply(Change::HazardEvent(first, vec![photo(1)]))
+        .await
+        .unwrap();
+    // The same photo again (referenced twice) is not counted twice.
+    db.apply(Change::HazardEvent(second, vec![photo(1), photo(2)]))
+        .await
+        .unwrap();
+    assert_eq!(db.photo_bytes().await.unwrap(), 2 * 50_000);
+
+    assert_eq!(db.profile().await.unwrap(), None);
+    let profile = anxun_app::profile::ProfileInput {
+        name: "李网格".into(),
+        organisation: "演示区应急管理局".into(),
+        badge: String::new(),
+    }
+    .parse(None)
+    .unwrap();
+    db.save_profile(&profile).await.unwrap();
+    db.close();
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.profile().await.unwrap(), Some(profile));
+    db.close();
+    Db::delete(&name).await.unwrap();
+}

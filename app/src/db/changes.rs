@@ -71,6 +71,7 @@ pub(super) struct OutboxRow {
 
 pub(super) const DEVICE_ID: &str = "device_id";
 pub(super) const NEXT_SEQ: &str = "next_seq";
+pub(super) const PHOTO_BYTES: &str = "photo_bytes";
 
 /// A photo ready to store: evidence and thumbnail bytes, already processed and hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,31 +92,57 @@ pub enum Change {
     /// An inspection saved as the inspector works (drafts) or completed. Unsent saves of the
     /// same inspection are replaced: only the newest state needs to reach the server.
     Inspection(Inspection),
+    /// An inspection saved together with photos just taken for it (referenced by its answers).
+    InspectionWithPhotos(Inspection, Vec<NewPhoto>),
     /// A hazard event (the report that creates a finding, a re-inspection, ...) with the photos
     /// it references.
     HazardEvent(HazardEvent, Vec<NewPhoto>),
+    /// A completed inspection with the hazard events that put its findings on the ledger, and
+    /// the last photos (signatures): all of it or nothing.
+    Complete {
+        inspection: Inspection,
+        events: Vec<HazardEvent>,
+        photos: Vec<NewPhoto>,
+    },
 }
 
 impl Change {
-    fn record(&self) -> String {
+    /// The outbox entries' records and mutations, in the order they must reach the server.
+    fn mutations(&self) -> Vec<(String, Mutation)> {
+        let inspection = |inspection: &Inspection| {
+            (
+                inspection.id.to_string(),
+                Mutation::SaveInspection {
+                    inspection: Box::new(inspection.clone()),
+                },
+            )
+        };
+        let event = |event: &HazardEvent| {
+            (
+                event.hazard.to_string(),
+                Mutation::HazardEvent {
+                    event: Box::new(event.clone()),
+                },
+            )
+        };
         match self {
-            Change::Site(site) => site.id().to_string(),
-            Change::Inspection(inspection) => inspection.id.to_string(),
-            Change::HazardEvent(event, _) => event.hazard.to_string(),
-        }
-    }
-
-    fn mutation(&self) -> Mutation {
-        match self {
-            Change::Site(site) => Mutation::UpsertSite {
-                site: Box::new(site.clone()),
-            },
-            Change::Inspection(inspection) => Mutation::SaveInspection {
-                inspection: Box::new(inspection.clone()),
-            },
-            Change::HazardEvent(event, _) => Mutation::HazardEvent {
-                event: Box::new(event.clone()),
-            },
+            Change::Site(site) => vec![(
+                site.id().to_string(),
+                Mutation::UpsertSite {
+                    site: Box::new(site.clone()),
+                },
+            )],
+            Change::Inspection(record) | Change::InspectionWithPhotos(record, _) => {
+                vec![inspection(record)]
+            }
+            Change::HazardEvent(record, _) => vec![event(record)],
+            Change::Complete {
+                inspection: record,
+                events,
+                ..
+            } => std::iter::once(inspection(record))
+                .chain(events.iter().map(event))
+                .collect(),
         }
     }
 }
@@ -133,76 +160,113 @@ pub(super) fn status_code(status: InspectionStatus) -> &'static str {
 
 /// Everything a change writes, serialised before the transaction opens.
 struct Prepared {
-    record: String,
-    mutation_doc: Mutation,
+    mutations: Vec<(String, Mutation)>,
     site: Option<SiteRow>,
     inspection: Option<InspectionRow>,
-    event: Option<EventRow>,
+    events: Vec<EventRow>,
     photos: Vec<(PhotoRow, ThumbnailRow)>,
-    replaces_unsent: bool,
+    /// The inspection whose unsent saves this change replaces.
+    replaces_unsent: Option<String>,
+}
+
+fn inspection_row(inspection: &Inspection) -> Result<InspectionRow, DbError> {
+    Ok(InspectionRow {
+        id: inspection.id.to_string(),
+        site: inspection.site.to_string(),
+        status: status_code(inspection.status).to_owned(),
+        doc: json(inspection)?,
+    })
+}
+
+fn event_row(event: &HazardEvent) -> Result<EventRow, DbError> {
+    Ok(EventRow {
+        id: event.id.to_string(),
+        hazard: event.hazard.to_string(),
+        doc: json(event)?,
+    })
 }
 
 fn prepare(change: &Change) -> Result<Prepared, DbError> {
     let mut prepared = Prepared {
-        record: change.record(),
-        mutation_doc: change.mutation(),
+        mutations: change.mutations(),
         site: None,
         inspection: None,
-        event: None,
+        events: Vec::new(),
         photos: Vec::new(),
-        replaces_unsent: matches!(change, Change::Inspection(_)),
+        replaces_unsent: None,
     };
-    match change {
+    let photos = match change {
         Change::Site(site) => {
             prepared.site = Some(SiteRow {
                 id: site.id().to_string(),
                 doc: json(site)?,
             });
+            &[][..]
         }
         Change::Inspection(inspection) => {
-            prepared.inspection = Some(InspectionRow {
-                id: inspection.id.to_string(),
-                site: inspection.site.to_string(),
-                status: status_code(inspection.status).to_owned(),
-                doc: json(inspection)?,
-            });
+            prepared.inspection = Some(inspection_row(inspection)?);
+            prepared.replaces_unsent = Some(inspection.id.to_string());
+            &[][..]
+        }
+        Change::InspectionWithPhotos(inspection, photos) => {
+            prepared.inspection = Some(inspection_row(inspection)?);
+            prepared.replaces_unsent = Some(inspection.id.to_string());
+            photos.as_slice()
         }
         Change::HazardEvent(event, photos) => {
-            prepared.event = Some(EventRow {
-                id: event.id.to_string(),
-                hazard: event.hazard.to_string(),
-                doc: json(event)?,
-            });
-            for photo in photos {
-                if Sha256Hex::digest(&photo.evidence) != photo.hash {
-                    return Err(DbError::Corrupt(format!(
-                        "photo {} does not match its hash",
-                        photo.hash.as_str()
-                    )));
-                }
-                prepared.photos.push((
-                    PhotoRow {
-                        hash: photo.hash.as_str().to_owned(),
-                        mime: photo.mime.clone(),
-                        size: u32::try_from(photo.evidence.len()).unwrap_or(u32::MAX),
-                        width: photo.width,
-                        height: photo.height,
-                        bytes: photo.evidence.clone(),
-                    },
-                    ThumbnailRow {
-                        hash: photo.hash.as_str().to_owned(),
-                        bytes: photo.thumbnail.clone(),
-                    },
-                ));
-            }
+            prepared.events.push(event_row(event)?);
+            photos.as_slice()
         }
+        Change::Complete {
+            inspection,
+            events,
+            photos,
+        } => {
+            prepared.inspection = Some(inspection_row(inspection)?);
+            prepared.replaces_unsent = Some(inspection.id.to_string());
+            for event in events {
+                prepared.events.push(event_row(event)?);
+            }
+            photos.as_slice()
+        }
+    };
+    for photo in photos {
+        if Sha256Hex::digest(&photo.evidence) != photo.hash {
+            return Err(DbError::Corrupt(format!(
+                "photo {} does not match its hash",
+                photo.hash.as_str()
+            )));
+        }
+        prepared.photos.push((
+            PhotoRow {
+                hash: photo.hash.as_str().to_owned(),
+                mime: photo.mime.clone(),
+                size: u32::try_from(photo.evidence.len()).unwrap_or(u32::MAX),
+                width: photo.width,
+                height: photo.height,
+                bytes: photo.evidence.clone(),
+            },
+            ThumbnailRow {
+                hash: photo.hash.as_str().to_owned(),
+                bytes: photo.thumbnail.clone(),
+            },
+        ));
     }
     Ok(prepared)
 }
 
 impl Db {
-    /// Stores a change and its outbox entry atomically; returns the entry.
+    /// Stores a change and its outbox entries atomically; returns the first entry.
     pub async fn apply(&self, change: Change) -> Result<OutboxEntry, DbError> {
+        let mut entries = self.apply_all(change).await?;
+        if entries.is_empty() {
+            return Err(DbError::Other("a change without an outbox entry".into()));
+        }
+        Ok(entries.swap_remove(0))
+    }
+
+    /// Stores a change and all its outbox entries atomically; returns the entries in order.
+    pub async fn apply_all(&self, change: Change) -> Result<Vec<OutboxEntry>, DbError> {
         let prepared = prepare(&change)?;
         match self.write(&prepared).await {
             Err(error) if error.is_closed_connection() => {
@@ -213,7 +277,7 @@ impl Db {
         }
     }
 
-    async fn write(&self, prepared: &Prepared) -> Result<OutboxEntry, DbError> {
+    async fn write(&self, prepared: &Prepared) -> Result<Vec<OutboxEntry>, DbError> {
         let database = self.database();
         let tx = database
             .transaction([
@@ -236,11 +300,11 @@ impl Db {
             .and_then(|row| row.value.parse::<u64>().ok())
             .unwrap_or(1);
 
-        if prepared.replaces_unsent {
+        if let Some(record) = &prepared.replaces_unsent {
             let unsent: Vec<OutboxRow> = outbox
                 .index("by_record")?
                 .get_all()
-                .with_query(prepared.record.as_str())
+                .with_query(record.as_str())
                 .serde()?
                 .await?
                 .collect::<Result<_, _>>()?;
@@ -254,41 +318,71 @@ impl Db {
             }
         }
 
+        // Photos first: their reads are awaited, and an await after a request that failed
+        // (a duplicate event) would report the abort instead of the reason.
+        if !prepared.photos.is_empty() {
+            // A running total of photo bytes, so that settings need not read every photo.
+            // Every read before any write: a write that fails (a full disk) must surface as
+            // itself at commit, not as the abort of a later read.
+            let photos = tx.object_store(PHOTOS)?;
+            let mut added = 0u64;
+            for (photo, _) in &prepared.photos {
+                let existing = photos.count().with_query(photo.hash.as_str()).await?;
+                if existing == 0 {
+                    added += u64::from(photo.size);
+                }
+            }
+            let total: Option<MetaRow> = meta.get(PHOTO_BYTES).serde()?.await?;
+            for (photo, thumbnail) in &prepared.photos {
+                photos.put(photo).serde()?;
+                tx.object_store(THUMBNAILS)?.put(thumbnail).serde()?;
+            }
+            let total = total
+                .and_then(|row| row.value.parse::<u64>().ok())
+                .unwrap_or(0);
+            meta.put(MetaRow {
+                key: PHOTO_BYTES.into(),
+                value: (total + added).to_string(),
+            })
+            .serde()?;
+        }
+
         if let Some(row) = &prepared.site {
             tx.object_store(SITES)?.put(row).serde()?;
         }
         if let Some(row) = &prepared.inspection {
             tx.object_store(INSPECTIONS)?.put(row).serde()?;
         }
-        if let Some(row) = &prepared.event {
+        for row in &prepared.events {
             // `add`: an event is never rewritten; a second one with the same id fails the
             // whole transaction.
             tx.object_store(HAZARD_EVENTS)?.add(row).serde()?;
         }
-        for (photo, thumbnail) in &prepared.photos {
-            tx.object_store(PHOTOS)?.put(photo).serde()?;
-            tx.object_store(THUMBNAILS)?.put(thumbnail).serde()?;
-        }
-
-        let entry = OutboxEntry {
-            mutation_id: MutationId::generate(),
-            seq,
-            mutation: prepared.mutation_doc.clone(),
-        };
-        outbox
-            .add(OutboxRow {
+        let mut entries = Vec::with_capacity(prepared.mutations.len());
+        let mut seq = seq;
+        for (record, mutation) in &prepared.mutations {
+            let entry = OutboxEntry {
+                mutation_id: MutationId::generate(),
                 seq,
-                record: prepared.record.clone(),
-                doc: json(&entry)?,
-            })
-            .serde()?;
+                mutation: mutation.clone(),
+            };
+            outbox
+                .add(OutboxRow {
+                    seq,
+                    record: record.clone(),
+                    doc: json(&entry)?,
+                })
+                .serde()?;
+            entries.push(entry);
+            seq += 1;
+        }
         meta.put(MetaRow {
             key: NEXT_SEQ.into(),
-            value: (seq + 1).to_string(),
+            value: seq.to_string(),
         })
         .serde()?;
         tx.commit().await?;
-        Ok(entry)
+        Ok(entries)
     }
 
     /// This device's id, made once and kept.

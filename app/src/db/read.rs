@@ -2,7 +2,9 @@
 
 use super::{
     Db, DbError,
-    changes::{EventRow, InspectionRow, OutboxRow, PhotoRow, SiteRow, ThumbnailRow},
+    changes::{
+        EventRow, InspectionRow, MetaRow, OutboxRow, PHOTO_BYTES, PhotoRow, SiteRow, ThumbnailRow,
+    },
     schema::*,
 };
 use anxun_domain::{
@@ -92,10 +94,13 @@ impl Db {
         Ok(row.map(|row| row.bytes))
     }
 
-    /// Bytes used by photo evidence on this device.
+    /// Bytes used by photo evidence on this device (a total kept as photos are stored, so
+    /// that no photo is read to tell it).
     pub async fn photo_bytes(&self) -> Result<u64, DbError> {
-        let rows: Vec<PhotoRow> = self.all(PHOTOS).await?;
-        Ok(rows.iter().map(|row| u64::from(row.size)).sum())
+        let database = self.database();
+        let tx = database.transaction(META).build()?;
+        let row: Option<MetaRow> = tx.object_store(META)?.get(PHOTO_BYTES).serde()?.await?;
+        Ok(row.and_then(|row| row.value.parse().ok()).unwrap_or(0))
     }
 
     async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, DbError> {
