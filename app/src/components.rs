@@ -4,5 +4,6 @@ pub mod checklist;
 pub mod empty_state;
 pub mod language_switch;
 pub mod layout;
+pub mod photos;
 pub mod signature_pad;
 pub mod storage_banner;

@@ -19,6 +19,7 @@ pub mod locale;
 pub mod location;
 pub mod pages;
 pub mod photo;
+pub mod profile;
 pub mod routes;
 pub mod state;
 
@@ -56,6 +57,14 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment(Page::Inspections.segment()), ParamSegment("id"))
                             view=pages::inspection::InspectionPage
+                        />
+                        <Route
+                            path=(
+                                StaticSegment(Page::Inspections.segment()),
+                                ParamSegment("id"),
+                                ParamSegment("document"),
+                            )
+                            view=pages::inspection_document::InspectionDocument
                         />
                         <Route
                             path=StaticSegment(Page::Inspections.segment())

@@ -3,6 +3,7 @@
 pub mod hazards;
 pub mod home;
 pub mod inspection;
+pub mod inspection_document;
 pub mod inspections;
 pub mod not_found;
 pub mod settings;

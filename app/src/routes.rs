@@ -77,6 +77,11 @@ pub mod paths {
     pub fn inspection(id: InspectionId) -> String {
         format!("/inspections/{id}")
     }
+
+    /// A printable document of an inspection: `record` (现场检查记录) or `notice` (整改通知).
+    pub fn inspection_document(id: InspectionId, document: &str) -> String {
+        format!("/inspections/{id}/{document}")
+    }
 }
 
 #[cfg(test)]

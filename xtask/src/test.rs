@@ -194,6 +194,7 @@ fn suite(suite: &'static str, command: &mut Command) -> Outcome {
 fn end_to_end(e2e_dir: &std::path::Path) -> Outcome {
     let suite_name = "end-to-end (Playwright)";
     let result = (|| -> Result<Counts> {
+        crate::fixtures::write(&[])?;
         dist::build()?;
         let server = dist::build_server(dist::Profile::Debug)?;
         let report = e2e_dir.join("test-results/report.json");

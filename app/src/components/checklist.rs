@@ -73,6 +73,8 @@ pub fn ChecklistSection(
     /// True once the inspection is completed.
     #[prop(into)]
     locked: Signal<bool>,
+    /// What the page shows under an item (e.g. the finding's photos when it failed).
+    extra: Callback<String, AnyView>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let title = section.title.clone();
@@ -95,6 +97,7 @@ pub fn ChecklistSection(
                                 verdict=verdict
                                 on_verdict=Callback::new(move |v| on_verdict.run((id.clone(), v)))
                                 locked=locked
+                                extra=extra
                             />
                         }
                     })
@@ -111,9 +114,11 @@ pub fn ChecklistItem(
     #[prop(into)] verdict: Signal<Option<Verdict>>,
     on_verdict: Callback<Verdict>,
     #[prop(into)] locked: Signal<bool>,
+    extra: Callback<String, AnyView>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = item.id.to_string();
+    let extra_id = id.clone();
     let text = item.text.clone();
     let severity = item.severity;
     let (show_guidance, set_show_guidance) = signal(false);
@@ -219,6 +224,7 @@ pub fn ChecklistItem(
                         .collect_view()}
                 </ul>
             </Show>
+            {move || extra.run(extra_id.clone())}
         </li>
     }
 }

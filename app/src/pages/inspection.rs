@@ -1,10 +1,18 @@
-//! One inspection: the checklist, saved on the device at every tap, so that closing the tab
-//! or the phone killing the app loses nothing; reopening resumes where the inspector was.
+//! One inspection: the checklist, findings, photos and completion, saved on the device at every
+//! tap, so that closing the tab or the phone killing the app loses nothing; reopening resumes
+//! where the inspector was. Its parts are in the submodules; [`editor::Editor`] is the state
+//! they share.
+
+mod completion;
+mod editor;
+mod findings;
+mod summary;
 
 use crate::{
     components::checklist::{ChecklistProgress, ChecklistSection, pick},
-    db::{Change, DbError},
+    db::DbError,
     i18n::{t_string, use_i18n},
+    location::{self, LocationError},
     pages::inspections::status_label,
     state::use_db,
 };
@@ -15,28 +23,24 @@ use anxun_domain::{
     template::{ItemId, Template},
     templates,
 };
+use editor::{Editor, PhotoState, SaveState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-/// Where saving stands, shown to the inspector.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum SaveState {
-    Saved,
-    Saving,
-    Failed(String),
-}
+pub use completion::missing_lines;
 
 /// The template an inspection was made with, from the built-in ones.
-fn template_of(inspection: &Inspection) -> Option<Template> {
+pub fn template_of(inspection: &Inspection) -> Option<Template> {
     templates::builtin()
         .into_iter()
         .find(|template| template.reference() == inspection.template)
 }
 
-/// The inspection screen.
-#[component]
-pub fn InspectionPage() -> impl IntoView {
-    let i18n = use_i18n();
+/// An inspection with its site and template, as far as they are on the device.
+pub type Loaded = Option<(Inspection, Option<Site>, Option<Template>)>;
+
+/// Loads an inspection, its site and template for a screen keyed by the `id` parameter.
+pub fn load_inspection() -> LocalResource<Result<Loaded, DbError>> {
     let state = use_db();
     let params = use_params_map();
     let id = move || {
@@ -45,7 +49,7 @@ pub fn InspectionPage() -> impl IntoView {
             .get("id")
             .and_then(|id| InspectionId::parse(&id).ok())
     };
-    let loaded = LocalResource::new(move || {
+    LocalResource::new(move || {
         let db = state.db();
         let id = id();
         async move {
@@ -60,9 +64,18 @@ pub fn InspectionPage() -> impl IntoView {
                 .await?
                 .into_iter()
                 .find(|s| s.id() == inspection.site);
-            Ok::<_, DbError>(Some((inspection, site)))
+            let template = template_of(&inspection);
+            Ok::<_, DbError>(Some((inspection, site, template)))
         }
-    });
+    })
+}
+
+/// The inspection screen.
+#[component]
+pub fn InspectionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_db();
+    let loaded = load_inspection();
     move || match loaded.get() {
         None => None,
         Some(Err(error)) => {
@@ -76,27 +89,35 @@ pub fn InspectionPage() -> impl IntoView {
             }
             .into_any(),
         ),
-        Some(Ok(Some((inspection, site)))) => match template_of(&inspection) {
-            Some(template) => Some(checklist_view(inspection, site, template).into_any()),
-            None => Some(
-                view! {
-                    <p class="error" role="alert">
-                        {format!("template {} is not on this device", inspection.template)}
-                    </p>
-                }
-                .into_any(),
-            ),
-        },
+        Some(Ok(Some((inspection, site, Some(template))))) => {
+            let editor = Editor::new(inspection, template, site, state);
+            Some(view! { <InspectionEditor editor=editor /> }.into_any())
+        }
+        Some(Ok(Some((inspection, _, None)))) => Some(
+            view! {
+                <p class="error" role="alert">
+                    {format!("template {} is not on this device", inspection.template)}
+                </p>
+            }
+            .into_any(),
+        ),
     }
 }
 
-fn checklist_view(inspection: Inspection, site: Option<Site>, template: Template) -> impl IntoView {
+/// Where the position stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Position {
+    Asking,
+    Known(f64),
+    Missing(LocationError),
+}
+
+#[component]
+fn InspectionEditor(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_db();
-    let current = RwSignal::new(inspection);
-    let template = StoredValue::new(template);
-    let save_state = RwSignal::new(SaveState::Saved);
-    let locked = Signal::derive(move || current.read().status == InspectionStatus::Completed);
+    let current = editor.current;
+    let locked = editor.locked();
+    let template = editor.template;
     let counts = Signal::derive(move || {
         template.with_value(|template| current.read().progress(template).overall)
     });
@@ -112,42 +133,64 @@ fn checklist_view(inspection: Inspection, site: Option<Site>, template: Template
         let Ok(item) = ItemId::parse(&item) else {
             return;
         };
-        let mut next = current.get_untracked();
-        let answer = match next.answers.get(&item) {
-            Some(previous) => ItemAnswer {
-                verdict,
-                ..previous.clone()
-            },
-            None => ItemAnswer {
-                verdict,
-                value: None,
-                note: None,
-                photos: Vec::new(),
-                combined: Vec::new(),
-            },
-        };
-        let answered = template.with_value(|template| next.answer(template, &item, answer));
-        if let Err(error) = answered {
-            save_state.set(SaveState::Failed(error.to_string()));
-            return;
-        }
-        current.set(next.clone());
-        let Some(db) = state.db() else { return };
-        save_state.set(SaveState::Saving);
-        leptos::task::spawn_local(async move {
-            match db.apply(Change::Inspection(next)).await {
-                Ok(_) => {
-                    save_state.set(SaveState::Saved);
-                    state.changed();
-                }
-                Err(error) => save_state.set(SaveState::Failed(error.to_string())),
-            }
+        editor.edit(Vec::new(), move |next, template| {
+            let answer = match next.answers.get(&item) {
+                Some(previous) => ItemAnswer {
+                    verdict,
+                    ..previous.clone()
+                },
+                None => ItemAnswer {
+                    verdict,
+                    value: None,
+                    note: None,
+                    photos: Vec::new(),
+                    combined: Vec::new(),
+                },
+            };
+            next.answer(template, &item, answer)
         });
     });
+    let extra = Callback::new(move |item: String| -> AnyView {
+        match ItemId::parse(&item) {
+            Ok(item) => view! { <findings::ItemPanel editor=editor item=item /> }.into_any(),
+            Err(_) => ().into_any(),
+        }
+    });
+
+    // The position of the inspection, asked once for a draft without one; the inspection works
+    // without it and the screen says why it is missing.
+    let position = RwSignal::new(match current.get_untracked().location {
+        Some(point) => Position::Known(point.accuracy_m().unwrap_or(0.0)),
+        None => Position::Asking,
+    });
+    if current.get_untracked().location.is_none() && !locked.get_untracked() {
+        leptos::task::spawn_local(async move {
+            match location::current_position(15_000).await {
+                Ok(point) => {
+                    position.set(Position::Known(point.accuracy_m().unwrap_or(0.0)));
+                    editor.edit(Vec::new(), move |inspection, _| {
+                        inspection.location = Some(point);
+                        for finding in &mut inspection.findings {
+                            finding.gps.get_or_insert(point);
+                        }
+                        Ok::<_, String>(())
+                    });
+                }
+                Err(error) => position.set(Position::Missing(error)),
+            }
+        });
+    }
+    let position_text = move || match position.get() {
+        Position::Asking => t_string!(i18n, location.asking).to_owned(),
+        Position::Known(accuracy) => {
+            format!("{} ±{accuracy:.0} m", t_string!(i18n, location.known))
+        }
+        Position::Missing(LocationError::Denied) => t_string!(i18n, location.denied).to_owned(),
+        Position::Missing(_) => t_string!(i18n, location.unavailable).to_owned(),
+    };
+
+    let site_name = editor.site_name();
     let title = template.with_value(|template| template.title.clone());
-    let site_name = site
-        .map(|site| site.name().as_str().to_owned())
-        .unwrap_or_default();
     let status = move || current.read().status;
     view! {
         <section class="screen inspection">
@@ -156,7 +199,7 @@ fn checklist_view(inspection: Inspection, site: Option<Site>, template: Template
             <p class="save-state" data-testid="save-state" aria-live="polite">
                 <span class="tag">{move || status_label(i18n, status())}</span>
                 " "
-                {move || match save_state.get() {
+                {move || match editor.save_state.get() {
                     SaveState::Saved => t_string!(i18n, inspection_screen.saved).to_owned(),
                     SaveState::Saving => t_string!(i18n, inspection_screen.saving).to_owned(),
                     SaveState::Failed(error) => {
@@ -164,7 +207,31 @@ fn checklist_view(inspection: Inspection, site: Option<Site>, template: Template
                     }
                 }}
             </p>
+            <p class="hint" data-testid="position">{position_text}</p>
             <ChecklistProgress counts=counts />
+            {move || match editor.photo_state.get() {
+                PhotoState::Idle => None,
+                PhotoState::Processing { done, total } => Some(
+                    view! {
+                        <p class="banner" role="status" data-testid="photo-status">
+                            {t_string!(i18n, photos.processing)} {format!(" {}/{total}", done + 1)}
+                        </p>
+                    }
+                    .into_any(),
+                ),
+                PhotoState::Failed(error) => Some(
+                    view! {
+                        <p class="banner banner-error" role="alert" data-testid="photo-status">
+                            {t_string!(i18n, photos.failed)}
+                            {error}
+                        </p>
+                    }
+                    .into_any(),
+                ),
+            }}
+            <Show when=move || status() == InspectionStatus::Completed>
+                <summary::Summary editor=editor />
+            </Show>
             {template
                 .get_value()
                 .sections
@@ -176,10 +243,15 @@ fn checklist_view(inspection: Inspection, site: Option<Site>, template: Template
                             verdict_of=verdict_of
                             on_verdict=on_verdict
                             locked=locked
+                            extra=extra
                         />
                     }
                 })
                 .collect_view()}
+            <findings::AdHocFindings editor=editor />
+            <Show when=move || status() == InspectionStatus::Draft>
+                <completion::Completion editor=editor />
+            </Show>
         </section>
     }
 }

@@ -1,10 +1,19 @@
-//! The settings screen: language now; storage, version and offline state as they arrive.
+//! The settings screen: who is inspecting on this device, language, storage (space used, by
+//! photos, whether it is kept) and version.
 
 use crate::{
     components::language_switch::LanguageSwitch,
+    db::storage,
     i18n::{t_string, use_i18n},
+    profile::ProfileInput,
+    state::use_db,
 };
 use leptos::prelude::*;
+
+/// Megabytes with one decimal, for people.
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
 
 /// The settings screen.
 #[component]
@@ -13,6 +22,7 @@ pub fn Settings() -> impl IntoView {
     view! {
         <section class="screen">
             <h1>{move || t_string!(i18n, settings.title)}</h1>
+            <ProfileForm />
             <dl class="settings-list">
                 <dt>{move || t_string!(i18n, language.label)}</dt>
                 <dd>
@@ -23,12 +33,167 @@ pub fn Settings() -> impl IntoView {
                     <LanguageSwitch />
                     <p class="hint">{move || t_string!(i18n, settings.language_hint)}</p>
                 </dd>
+                <StorageInfo />
                 <dt>{move || t_string!(i18n, settings.version)}</dt>
                 <dd data-testid="app-version">{env!("CARGO_PKG_VERSION")}</dd>
             </dl>
-            <p class="empty-state" data-testid="empty-state">
-                {move || t_string!(i18n, settings.empty)}
-            </p>
         </section>
+    }
+}
+
+/// The inspector's name, organisation and badge number, kept on the device.
+#[component]
+fn ProfileForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_db();
+    let input = RwSignal::new(ProfileInput::default());
+    let message = RwSignal::new(None::<(bool, String)>);
+    Effect::new(move || {
+        if let Some(profile) = state.profile() {
+            input.set(ProfileInput::from_profile(&profile));
+        }
+    });
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let existing = state.profile();
+        let profile = match input.get_untracked().parse(existing.as_ref()) {
+            Ok(profile) => profile,
+            Err(_) => {
+                message.set(Some((
+                    false,
+                    t_string!(i18n, profile.name_required).to_owned(),
+                )));
+                return;
+            }
+        };
+        let Some(db) = state.db() else { return };
+        leptos::task::spawn_local(async move {
+            match db.save_profile(&profile).await {
+                Ok(()) => {
+                    state.set_profile(profile);
+                    message.set(Some((true, t_string!(i18n, profile.saved).to_owned())));
+                    // Once someone relies on this device, ask the browser to keep its data.
+                    let _ = storage::persist().await;
+                    state.changed();
+                }
+                Err(error) => message.set(Some((false, error.to_string()))),
+            }
+        });
+    };
+    let field = move |label: &'static str,
+                      testid: &'static str,
+                      get: fn(&ProfileInput) -> String,
+                      set: fn(&mut ProfileInput, String)| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input
+                    type="text"
+                    data-testid=testid
+                    prop:value=move || get(&input.read())
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        input.update(|i| set(i, value));
+                    }
+                />
+            </label>
+        }
+    };
+    view! {
+        <form class="card profile" on:submit=save data-testid="profile-form">
+            <h2>{move || t_string!(i18n, profile.title)}</h2>
+            <p class="hint">{move || t_string!(i18n, profile.hint)}</p>
+            {field(t_string!(i18n, profile.name), "profile-name", |i| i.name.clone(), |i, v| i.name = v)}
+            {field(
+                t_string!(i18n, profile.organisation),
+                "profile-organisation",
+                |i| i.organisation.clone(),
+                |i, v| i.organisation = v,
+            )}
+            {field(t_string!(i18n, profile.badge), "profile-badge", |i| i.badge.clone(), |i, v| i.badge = v)}
+            <button type="submit" class="primary" data-testid="profile-save">
+                {move || t_string!(i18n, profile.save)}
+            </button>
+            {move || {
+                message
+                    .get()
+                    .map(|(ok, text)| {
+                        view! {
+                            <p class=if ok { "hint" } else { "error" } role="status" data-testid="profile-message">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+        </form>
+    }
+}
+
+/// Space used on the device, by photos, and whether the browser keeps the data.
+#[component]
+fn StorageInfo() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_db();
+    let asked = RwSignal::new(0u32);
+    let info = LocalResource::new(move || {
+        let db = state.db();
+        state.changes();
+        asked.get();
+        async move {
+            let estimate = storage::estimate().await;
+            let persisted = storage::persisted().await;
+            let photos = match db {
+                Some(db) => db.photo_bytes().await.ok(),
+                None => None,
+            };
+            (estimate, persisted, photos)
+        }
+    });
+    let request = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = storage::persist().await;
+            asked.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <dt>{move || t_string!(i18n, storage_info.title)}</dt>
+        <dd data-testid="storage-info">
+            {move || {
+                info.get()
+                    .map(|(estimate, persisted, photos)| {
+                        let used = match estimate {
+                            Some(e) => format!("{} / {}", megabytes(e.usage), megabytes(e.quota)),
+                            None => t_string!(i18n, storage_info.unknown).to_owned(),
+                        };
+                        let kept = match persisted {
+                            Some(true) => t_string!(i18n, storage_info.persistent),
+                            Some(false) => t_string!(i18n, storage_info.not_persistent),
+                            None => t_string!(i18n, storage_info.unknown),
+                        };
+                        view! {
+                            <p>{t_string!(i18n, storage_info.used)} " " <span data-testid="storage-used">{used}</span></p>
+                            <p>
+                                {t_string!(i18n, storage_info.photos)} " "
+                                <span data-testid="storage-photos">
+                                    {photos.map(megabytes).unwrap_or_default()}
+                                </span>
+                            </p>
+                            <p>
+                                {t_string!(i18n, storage_info.kept)} " "
+                                <span data-testid="storage-persisted">{kept}</span>
+                            </p>
+                            {(persisted != Some(true))
+                                .then(|| {
+                                    view! {
+                                        <p class="hint">{t_string!(i18n, storage_info.why)}</p>
+                                        <button type="button" on:click=request data-testid="storage-persist">
+                                            {t_string!(i18n, storage_info.ask)}
+                                        </button>
+                                    }
+                                })}
+                        }
+                    })
+            }}
+        </dd>
     }
 }

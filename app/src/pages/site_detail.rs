@@ -9,6 +9,7 @@ use crate::{
     state::use_db,
 };
 use anxun_domain::{
+    hazard::{Hazard, worklist::rebuild},
     ids::{InspectionId, SiteId},
     inspection::{Inspection, InspectionKind},
     site::Site,
@@ -37,7 +38,7 @@ pub fn SiteDetail() -> impl IntoView {
         state.changes();
         async move {
             let (Some(db), Some(id)) = (db, id) else {
-                return Ok((None, Vec::new()));
+                return Ok((None, Vec::new(), Vec::new()));
             };
             let site = db.sites().await?.into_iter().find(|site| site.id() == id);
             let mut inspections: Vec<Inspection> = db
@@ -47,7 +48,12 @@ pub fn SiteDetail() -> impl IntoView {
                 .filter(|inspection| inspection.site == id)
                 .collect();
             inspections.sort_by_key(|inspection| std::cmp::Reverse(inspection.started_at));
-            Ok::<_, crate::db::DbError>((site, inspections))
+            let (hazards, _) = rebuild(&db.hazard_events().await?);
+            let open: Vec<Hazard> = hazards
+                .into_iter()
+                .filter(|h| h.details().site == id && !h.state().is_final())
+                .collect();
+            Ok::<_, crate::db::DbError>((site, inspections, open))
         }
     });
 
@@ -56,7 +62,7 @@ pub fn SiteDetail() -> impl IntoView {
         Some(Err(error)) => {
             Some(view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any())
         }
-        Some(Ok((None, _))) => Some(
+        Some(Ok((None, _, _))) => Some(
             view! {
                 <section class="screen">
                     <p class="empty-state">{t_string!(i18n, site_detail.not_found)}</p>
@@ -64,11 +70,13 @@ pub fn SiteDetail() -> impl IntoView {
             }
             .into_any(),
         ),
-        Some(Ok((Some(site), inspections))) => Some(site_view(site, inspections).into_any()),
+        Some(Ok((Some(site), inspections, open))) => {
+            Some(site_view(site, inspections, open).into_any())
+        }
     }
 }
 
-fn site_view(site: Site, inspections: Vec<Inspection>) -> impl IntoView {
+fn site_view(site: Site, inspections: Vec<Inspection>, open: Vec<Hazard>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_db();
     let navigate = use_navigate();
@@ -81,12 +89,16 @@ fn site_view(site: Site, inspections: Vec<Inspection>) -> impl IntoView {
     let start = move |template: Template| {
         let Some(db) = state.db() else { return };
         let navigate = navigate.clone();
+        let inspectors = state
+            .profile()
+            .map(|p| vec![p.inspector()])
+            .unwrap_or_default();
         let inspection = Inspection::start(
             InspectionId::generate(),
             InspectionKind::RoutinePatrol,
             site_id,
             &template,
-            Vec::new(),
+            inspectors,
             Utc::now(),
         );
         leptos::task::spawn_local(async move {
@@ -147,6 +159,30 @@ fn site_view(site: Site, inspections: Vec<Inspection>) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            <h2>{move || t_string!(i18n, site_detail.open_hazards)}</h2>
+            {if open.is_empty() {
+                view! { <p class="hint">{move || t_string!(i18n, site_detail.no_open_hazards)}</p> }.into_any()
+            } else {
+                let now = Utc::now();
+                view! {
+                    <ul class="site-list" data-testid="site-open-hazards">
+                        {open
+                            .into_iter()
+                            .map(|hazard| {
+                                view! {
+                                    <li>
+                                        <span class="tag">{hazard.severity().label_zh()}</span>
+                                        " "
+                                        {hazard.details().description.as_str().to_owned()}
+                                        <span class="hint">" · " {hazard.status_label_zh(now)}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
             <h2>{move || t_string!(i18n, site_detail.inspections)}</h2>
             {if inspections.is_empty() {
                 view! { <p class="hint">{move || t_string!(i18n, site_detail.no_inspections)}</p> }.into_any()

