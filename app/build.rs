@@ -1,4 +1,5 @@
-//! Generates the typed translation module from `locales/*.json` (leptos_i18n).
+//! Generates the typed translation module from `locales/*.json` (leptos_i18n), and embeds the
+//! shipped checklist templates parsed and validated, as JSON (the app then needs no TOML parser).
 
 use leptos_i18n_build::{Config, TranslationsInfos};
 use std::{error::Error, path::PathBuf};
@@ -12,5 +13,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();
     translations.generate_i18n_module(out_dir.join("i18n"))?;
+
+    println!("cargo::rerun-if-changed=../domain/templates");
+    let templates = anxun_domain::templates::builtin();
+    std::fs::write(
+        out_dir.join("templates.json"),
+        serde_json::to_string(&templates)?,
+    )?;
     Ok(())
 }

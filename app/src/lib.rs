@@ -22,6 +22,7 @@ pub mod photo;
 pub mod profile;
 pub mod routes;
 pub mod state;
+pub mod templates;
 
 use i18n::{I18nContextProvider, I18nSubContextProvider};
 use leptos::prelude::*;

@@ -20,6 +20,7 @@ pub struct TemplatesResponse {
 
 impl TemplatesResponse {
     /// The shipped templates ([`crate::templates::builtin`]).
+    #[cfg(feature = "toml")]
     pub fn builtin() -> TemplatesResponse {
         TemplatesResponse {
             templates: crate::templates::builtin(),

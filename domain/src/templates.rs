@@ -11,18 +11,19 @@
 //! `GET /api/templates` serves `serde_json::to_value(crate::api::TemplatesResponse { templates })`.
 
 mod error;
+#[cfg(feature = "toml")]
 mod raw;
 
 use std::collections::BTreeSet;
 
 pub use error::{Location, Problem, TemplateError, TemplateProblem};
 
-use crate::{
-    site::Area,
-    template::{AnswerSpec, DefaultSeverity, Template},
-};
+#[cfg(feature = "toml")]
+use crate::site::Area;
+use crate::template::{AnswerSpec, DefaultSeverity, Template};
 
 /// The shipped template files: file name and TOML text.
+#[cfg(feature = "toml")]
 pub const BUILTIN_FILES: [(&str, &str); 3] = [
     ("gas.toml", include_str!("../templates/gas.toml")),
     (
@@ -35,30 +36,39 @@ pub const BUILTIN_FILES: [(&str, &str); 3] = [
 /// The longest default deadline an item may have, in days (督办 deadlines are at most 90 days).
 pub const MAX_DEADLINE_DAYS: u16 = 90;
 
-/// The shipped templates, one per area in [`Area::ALL`] order, parsed and validated.
+/// The shipped templates, one per area in [`Area::ALL`] order, parsed and validated (once;
+/// later calls clone the parsed templates).
 ///
 /// # Panics
 ///
 /// Never for the shipped files: `tests/templates.rs` parses every one of them, so a broken
 /// file fails the build's tests rather than the app.
+#[cfg(feature = "toml")]
 pub fn builtin() -> Vec<Template> {
-    BUILTIN_FILES
-        .iter()
-        .map(|(file, text)| {
-            #[allow(clippy::expect_used)]
-            parse_template(file, text)
-                .expect("shipped templates are valid (see tests/templates.rs)")
+    static PARSED: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            BUILTIN_FILES
+                .iter()
+                .map(|(file, text)| {
+                    #[allow(clippy::expect_used)]
+                    parse_template(file, text)
+                        .expect("shipped templates are valid (see tests/templates.rs)")
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 /// The shipped template for `area`.
+#[cfg(feature = "toml")]
 pub fn builtin_for(area: Area) -> Template {
     let index = Area::ALL.iter().position(|a| *a == area).unwrap_or(0);
     builtin().swap_remove(index)
 }
 
 /// Parses a template file and validates it. `file_name` is only used in error messages.
+#[cfg(feature = "toml")]
 pub fn parse_template(file_name: &str, text: &str) -> Result<Template, TemplateError> {
     let template = raw::parse(file_name, text)?;
     validate(file_name, &template)?;

@@ -94,6 +94,12 @@ impl Db {
         Ok(row.map(|row| row.bytes))
     }
 
+    /// The records (inspection, site or hazard ids) with changes not yet sent to the server.
+    pub async fn unsent_records(&self) -> Result<std::collections::HashSet<String>, DbError> {
+        let rows: Vec<OutboxRow> = self.all(OUTBOX).await?;
+        Ok(rows.into_iter().map(|row| row.record).collect())
+    }
+
     /// Bytes used by photo evidence on this device (a total kept as photos are stored, so
     /// that no photo is read to tell it).
     pub async fn photo_bytes(&self) -> Result<u64, DbError> {

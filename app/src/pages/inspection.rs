@@ -15,13 +15,13 @@ use crate::{
     location::{self, LocationError},
     pages::inspections::status_label,
     state::use_db,
+    templates,
 };
 use anxun_domain::{
     ids::InspectionId,
     inspection::{Inspection, InspectionStatus, ItemAnswer, Verdict},
     site::Site,
     template::{ItemId, Template},
-    templates,
 };
 use editor::{Editor, PhotoState, SaveState};
 use leptos::prelude::*;
@@ -31,9 +31,7 @@ pub use completion::missing_lines;
 
 /// The template an inspection was made with, from the built-in ones.
 pub fn template_of(inspection: &Inspection) -> Option<Template> {
-    templates::builtin()
-        .into_iter()
-        .find(|template| template.reference() == inspection.template)
+    templates::find(&inspection.template)
 }
 
 /// An inspection with its site and template, as far as they are on the device.

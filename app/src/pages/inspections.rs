@@ -33,13 +33,16 @@ pub fn Inspections() -> impl IntoView {
         state.changes();
         async move {
             match db {
-                Some(db) => db.inspections().await,
-                None => Ok(Vec::new()),
+                Some(db) => Ok::<_, crate::db::DbError>((
+                    db.inspections().await?,
+                    db.unsent_records().await?,
+                )),
+                None => Ok(Default::default()),
             }
         }
     });
     // The built-in templates: parsed and validated once, embedded in the app.
-    let templates = StoredValue::new(anxun_domain::templates::builtin());
+    let templates = StoredValue::new(crate::templates::builtin());
     let title_of = move |inspection: &Inspection| {
         templates.with_value(|all| {
             all.iter()
@@ -48,10 +51,8 @@ pub fn Inspections() -> impl IntoView {
         })
     };
     let list = move |status: InspectionStatus| {
-        let mut found: Vec<Inspection> = inspections
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
+        let (all, unsent) = inspections.get().and_then(Result::ok).unwrap_or_default();
+        let mut found: Vec<Inspection> = all
             .into_iter()
             .filter(|inspection| inspection.status == status)
             .collect();
@@ -60,6 +61,7 @@ pub fn Inspections() -> impl IntoView {
             .into_iter()
             .map(|inspection| {
                 let title = title_of(&inspection);
+                let waiting = unsent.contains(&inspection.id.to_string());
                 let when = inspection
                     .started_at
                     .with_timezone(&anxun_domain::shanghai::offset())
@@ -70,6 +72,14 @@ pub fn Inspections() -> impl IntoView {
                         <A href=paths::inspection(inspection.id) attr:class="site-row">
                             <strong>{move || title.as_ref().map(|t| pick(i18n, t)).unwrap_or_default()}</strong>
                             <span class="hint">{when}</span>
+                            {waiting
+                                .then(|| {
+                                    view! {
+                                        <span class="tag" data-testid="waiting-to-sync">
+                                            {move || t_string!(i18n, inspection_screen.waiting)}
+                                        </span>
+                                    }
+                                })}
                         </A>
                     </li>
                 }

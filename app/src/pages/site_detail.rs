@@ -7,6 +7,7 @@ use crate::{
     pages::{home::area_name, inspections::status_label},
     routes::paths,
     state::use_db,
+    templates,
 };
 use anxun_domain::{
     hazard::{Hazard, worklist::rebuild},
@@ -14,7 +15,6 @@ use anxun_domain::{
     inspection::{Inspection, InspectionKind},
     site::Site,
     template::Template,
-    templates,
 };
 use chrono::Utc;
 use leptos::prelude::*;
@@ -84,7 +84,7 @@ fn site_view(site: Site, inspections: Vec<Inspection>, open: Vec<Hazard>) -> imp
     let applicable: Vec<Template> = site
         .areas()
         .iter()
-        .map(|area| templates::builtin_for(*area))
+        .filter_map(|area| templates::builtin_for(*area))
         .collect();
     let start = move |template: Template| {
         let Some(db) = state.db() else { return };

@@ -69,6 +69,7 @@ test('an inspector creates a site offline, inspects it and resumes after a reloa
   // The draft is listed, and the site is found by search.
   await page.getByTestId('nav-inspections').click();
   await expect(page.getByTestId('draft-list')).toContainText('城镇燃气');
+  await expect(page.getByTestId('draft-list').getByTestId('waiting-to-sync')).toHaveCount(1);
   await page.getByTestId('nav-sites').click();
   await page.getByTestId('site-search').fill('川菜');
   await expect(page.getByTestId('site-list')).toContainText('测试川菜馆');
