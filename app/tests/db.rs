@@ -214,6 +214,7 @@ async fn the_schema_has_every_store_and_survives_reopening_at_the_same_version()
         schema::PHOTOS,
         schema::THUMBNAILS,
         schema::OUTBOX,
+        schema::TEMPLATES,
     ] {
         assert!(
             stores.iter().any(|s| s == store),
@@ -379,5 +380,76 @@ async fn the_photo_total_counts_each_photo_once_and_the_profile_is_kept() {
     let db = Db::open_named(&name).await.unwrap();
     assert_eq!(db.profile().await.unwrap(), Some(profile));
     db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+/// A JS object with string fields, as version 1 of the app wrote its rows.
+fn row(fields: &[(&str, wasm_bindgen::JsValue)]) -> wasm_bindgen::JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in fields {
+        js_sys::Reflect::set(&object, &(*key).into(), value).unwrap();
+    }
+    object.into()
+}
+
+#[wasm_bindgen_test]
+async fn a_database_made_by_version_1_upgrades_with_its_data_and_outbox() {
+    use indexed_db_futures::{prelude::*, transaction::TransactionMode};
+    let name = name();
+    // Version 1, as the first release left it on a phone: a site and its unsent outbox entry.
+    let old = schema::open_at(&name, 1).await.unwrap();
+    assert!(!old.object_store_names().any(|s| s == schema::TEMPLATES));
+    let site = site();
+    let site_doc = serde_json::to_string(&site).unwrap();
+    let entry = anxun_domain::sync::OutboxEntry {
+        mutation_id: anxun_domain::ids::MutationId::generate(),
+        seq: 1,
+        mutation: Mutation::UpsertSite {
+            site: Box::new(site.clone()),
+        },
+    };
+    let tx = old
+        .transaction([schema::META, schema::SITES, schema::OUTBOX])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store(schema::SITES)
+        .unwrap()
+        .put(row(&[
+            ("id", site.id().to_string().into()),
+            ("doc", site_doc.into()),
+        ]))
+        .build()
+        .unwrap();
+    tx.object_store(schema::OUTBOX)
+        .unwrap()
+        .put(row(&[
+            ("seq", 1.0.into()),
+            ("record", site.id().to_string().into()),
+            ("doc", serde_json::to_string(&entry).unwrap().into()),
+        ]))
+        .build()
+        .unwrap();
+    tx.object_store(schema::META)
+        .unwrap()
+        .put(row(&[("key", "next_seq".into()), ("value", "2".into())]))
+        .build()
+        .unwrap();
+    tx.commit().await.unwrap();
+    // The old connection stays open: it closes itself so that the upgrade is not blocked.
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.sites().await.unwrap(), vec![site]);
+    assert_eq!(db.outbox().await.unwrap(), vec![entry]);
+    let next = db.apply(Change::Inspection(inspection())).await.unwrap();
+    assert_eq!(next.seq, 2, "the outbox sequence continues");
+    db.close();
+    let upgraded = schema::open(&name).await.unwrap();
+    assert!(
+        upgraded
+            .object_store_names()
+            .any(|s| s == schema::TEMPLATES)
+    );
+    assert_eq!(upgraded.version() as u32, schema::VERSION);
+    upgraded.close();
     Db::delete(&name).await.unwrap();
 }

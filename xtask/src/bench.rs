@@ -1,9 +1,12 @@
 //! `cargo xtask bench`: measurements, reported as numbers, never asserted in tests.
 //!
-//! For now: how long the release build takes, and the app as the real server serves it
-//! (each file raw, gzip and brotli, as the browser would receive it on first load).
+//! - how long the release build takes, and the app as the real server serves it (each file
+//!   raw, gzip and brotli, as the browser would receive it on first load);
+//! - the device benchmarks of `app/tests/bench.rs` in headless Chromium (photo pipeline time
+//!   and memory, saving a finding with photos, site search and the hazard list over 5,000
+//!   records), printed against their budgets.
 
-use crate::{dist, postgres, step};
+use crate::{dist, postgres, step, tools};
 use anyhow::{Context, Result, bail};
 use std::{
     fs,
@@ -71,6 +74,80 @@ pub fn bench(args: &[String]) -> Result<()> {
         kb(totals[1]),
         kb(totals[2])
     );
+
+    device_benchmarks()
+}
+
+/// Budgets of the device benchmarks: name, budget, what it means.
+const DEVICE_BUDGETS: [(&str, &str); 11] = [
+    ("photo_12mp_median", "≤ 1500 ms"),
+    ("photo_12mp_max", "—"),
+    ("photo_heap_peak_growth", "≤ 150 MB"),
+    ("photo_heap_growth_after_30", "≈ 0 (no lasting growth)"),
+    (
+        "photo_wasm_memory_growth_after_30",
+        "≈ 0 (no lasting growth)",
+    ),
+    ("save_finding_3_photos_median", "≤ 150 ms"),
+    ("sites_5000_load", "—"),
+    ("sites_5000_search_median", "≤ 100 ms"),
+    ("sites_5000_search_max", "≤ 100 ms"),
+    ("hazards_5000_list_median", "≤ 100 ms"),
+    ("photo_wasm_memory", "—"),
+];
+
+/// Runs `app/tests/bench.rs` in headless Chromium (release build) and prints its numbers.
+fn device_benchmarks() -> Result<()> {
+    step("Device benchmarks in headless Chromium (app/tests/bench.rs)");
+    tools::ensure_chromium()?;
+    crate::fixtures::write(&[])?;
+    let output = Command::new("cargo")
+        .args([
+            "test",
+            "--package",
+            "anxun-app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--release",
+            "--features",
+            "bench",
+            "--test",
+            "bench",
+            "--",
+            "--nocapture",
+        ])
+        .current_dir(crate::root())
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "900")
+        .env("PATH", tools::path_with_tools()?)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running the device benchmarks")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let measured: Vec<(String, String)> = stdout
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("BENCH "))
+        .filter_map(|rest| {
+            let (name, value) = rest.split_once(' ')?;
+            Some((name.to_owned(), value.to_owned()))
+        })
+        .collect();
+    if !output.status.success() {
+        println!("{stdout}");
+        bail!("the device benchmarks failed ({})", output.status);
+    }
+    println!("\n{:<36} {:>12}   budget", "device benchmark", "measured");
+    for (name, value) in &measured {
+        let budget = DEVICE_BUDGETS
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, b)| b);
+        println!("{name:<36} {value:>12}   {budget}");
+    }
     Ok(())
 }
 

@@ -9,6 +9,9 @@
 //! | `photos` | `hash` | | evidence JPEG bytes and metadata |
 //! | `thumbnails` | `hash` | | thumbnail JPEG bytes |
 //! | `outbox` | `seq` | `by_record` | changes not yet confirmed by the server, in order |
+//! | `templates` (v2) | `key` (`id@version`) | | checklist templates received from the server (the built-in ones are in the app) |
+//!
+//! Versions: 1 created the first seven stores; 2 added `templates`.
 //!
 //! Each version adds one step to [`STEPS`]; opening runs every step above the stored version,
 //! so a device can upgrade from any earlier version.
@@ -17,7 +20,7 @@ use super::DbError;
 use indexed_db_futures::{KeyPath, database::Database, prelude::*};
 
 /// The current schema version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 pub const META: &str = "meta";
 pub const SITES: &str = "sites";
@@ -26,11 +29,12 @@ pub const HAZARD_EVENTS: &str = "hazard_events";
 pub const PHOTOS: &str = "photos";
 pub const THUMBNAILS: &str = "thumbnails";
 pub const OUTBOX: &str = "outbox";
+pub const TEMPLATES: &str = "templates";
 
 type Step = fn(&Database) -> indexed_db_futures::Result<()>;
 
 /// Migration steps: `STEPS[n]` upgrades version `n` to `n + 1`.
-const STEPS: [Step; VERSION as usize] = [v1];
+const STEPS: [Step; VERSION as usize] = [v1, v2];
 
 fn v1(db: &Database) -> indexed_db_futures::Result<()> {
     db.create_object_store(META)
@@ -72,6 +76,13 @@ fn v1(db: &Database) -> indexed_db_futures::Result<()> {
     Ok(())
 }
 
+fn v2(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(TEMPLATES)
+        .with_key_path(KeyPath::from("key"))
+        .build()?;
+    Ok(())
+}
+
 /// Opens `name` at [`VERSION`], running the missing steps.
 pub async fn open(name: &str) -> Result<Database, DbError> {
     open_at(name, VERSION).await
@@ -93,5 +104,22 @@ pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
             Ok(())
         })
         .await?;
+    yield_on_version_change(&database);
     Ok(database)
+}
+
+/// Closes this connection when a newer version of the app (another tab, or the new build
+/// after an update) needs to upgrade the schema, instead of blocking its upgrade. Work in
+/// progress is not lost: every change is committed as it is made, and the next operation
+/// reopens the database (and fails clearly if this build is now too old for it).
+fn yield_on_version_change(database: &Database) {
+    let Ok(mut changes) = database.version_changes() else {
+        return;
+    };
+    let database = database.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if changes.recv().await.is_some() {
+            database.close();
+        }
+    });
 }
