@@ -17,6 +17,7 @@ pub mod db;
 pub mod forms;
 pub mod locale;
 pub mod location;
+pub mod messages;
 pub mod pages;
 pub mod photo;
 pub mod profile;

@@ -24,7 +24,7 @@ pub fn StorageBanner() -> impl IntoView {
             view! {
                 <p class="banner banner-error" role="alert" data-testid="storage-banner">
                     {t_string!(i18n, storage_state.error)}
-                    {error.to_string()}
+                    {crate::messages::db_error(i18n, &error)}
                 </p>
             }
             .into_any(),

@@ -247,7 +247,7 @@ fn ReinspectionForm(hazard: HazardId, site: String, on_done: Callback<()>) -> im
                             thumbnail: done.thumbnail,
                         })
                     }),
-                    Err(error) => message.set(Some(error.to_string())),
+                    Err(error) => message.set(Some(crate::messages::photo_error(i18n, &error))),
                 }
             }
             busy.set(false);
@@ -301,7 +301,7 @@ fn ReinspectionForm(hazard: HazardId, site: String, on_done: Callback<()>) -> im
             let verdict = match check {
                 Ok(Some(current)) => current.apply(&event).map(|_| ()).map_err(|e| e.to_string()),
                 Ok(None) => Err("hazard not found".to_owned()),
-                Err(error) => Err(error.to_string()),
+                Err(error) => Err(crate::messages::db_error(i18n, &error)),
             };
             if let Err(error) = verdict {
                 message.set(Some(error));
@@ -313,7 +313,7 @@ fn ReinspectionForm(hazard: HazardId, site: String, on_done: Callback<()>) -> im
                     state.changed();
                     on_done.run(());
                 }
-                Err(error) => message.set(Some(error.to_string())),
+                Err(error) => message.set(Some(crate::messages::db_error(i18n, &error))),
             }
             busy.set(false);
         });

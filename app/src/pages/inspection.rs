@@ -76,9 +76,10 @@ pub fn InspectionPage() -> impl IntoView {
     let loaded = load_inspection();
     move || match loaded.get() {
         None => None,
-        Some(Err(error)) => {
-            Some(view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any())
-        }
+        Some(Err(error)) => Some(
+            view! { <p class="error" role="alert">{crate::messages::db_error(i18n, &error)}</p> }
+                .into_any(),
+        ),
         Some(Ok(None)) => Some(
             view! {
                 <section class="screen">
@@ -88,7 +89,7 @@ pub fn InspectionPage() -> impl IntoView {
             .into_any(),
         ),
         Some(Ok(Some((inspection, site, Some(template))))) => {
-            let editor = Editor::new(inspection, template, site, state);
+            let editor = Editor::new(inspection, template, site, state, i18n);
             Some(view! { <InspectionEditor editor=editor /> }.into_any())
         }
         Some(Ok(Some((inspection, _, None)))) => Some(

@@ -76,7 +76,7 @@ fn ProfileForm() -> impl IntoView {
                     let _ = storage::persist().await;
                     state.changed();
                 }
-                Err(error) => message.set(Some((false, error.to_string()))),
+                Err(error) => message.set(Some((false, crate::messages::db_error(i18n, &error)))),
             }
         });
     };

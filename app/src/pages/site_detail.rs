@@ -59,9 +59,10 @@ pub fn SiteDetail() -> impl IntoView {
 
     move || match data.get() {
         None => None,
-        Some(Err(error)) => {
-            Some(view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any())
-        }
+        Some(Err(error)) => Some(
+            view! { <p class="error" role="alert">{crate::messages::db_error(i18n, &error)}</p> }
+                .into_any(),
+        ),
         Some(Ok((None, _, _))) => Some(
             view! {
                 <section class="screen">

@@ -150,7 +150,7 @@ pub fn NewSite() -> impl IntoView {
                             state.changed();
                             navigate(&paths::site(id), Default::default());
                         }
-                        Err(error) => save_error.set(Some(error.to_string())),
+                        Err(error) => save_error.set(Some(crate::messages::db_error(i18n, &error))),
                     }
                 });
             }

@@ -247,7 +247,7 @@ pub fn Completion(editor: Editor) -> impl IntoView {
             let numbers = match db.reserve_numbers(&kinds, shanghai::date(now)).await {
                 Ok(numbers) => numbers,
                 Err(error) => {
-                    completing.set(Some(error.to_string()));
+                    completing.set(Some(crate::messages::db_error(i18n, &error)));
                     return;
                 }
             };
@@ -273,7 +273,7 @@ pub fn Completion(editor: Editor) -> impl IntoView {
                     completing.set(None);
                     state.changed();
                 }
-                Err(error) => completing.set(Some(error.to_string())),
+                Err(error) => completing.set(Some(crate::messages::db_error(i18n, &error))),
             }
         });
     };

@@ -4,6 +4,8 @@
 
 use crate::{
     db::{Change, NewPhoto, storage},
+    i18n::Locale,
+    messages,
     photo::{self, PhotoOptions, Watermark},
     state::DbState,
 };
@@ -16,6 +18,7 @@ use anxun_domain::{
 };
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 
 /// Where saving stands, shown to the inspector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +49,7 @@ pub struct Editor {
     pub save_state: RwSignal<SaveState>,
     pub photo_state: RwSignal<PhotoState>,
     pub db: DbState,
+    pub i18n: I18nContext<Locale>,
 }
 
 impl Editor {
@@ -54,6 +58,7 @@ impl Editor {
         template: Template,
         site: Option<Site>,
         db: DbState,
+        i18n: I18nContext<Locale>,
     ) -> Self {
         Editor {
             current: RwSignal::new(inspection),
@@ -62,6 +67,7 @@ impl Editor {
             save_state: RwSignal::new(SaveState::Saved),
             photo_state: RwSignal::new(PhotoState::Idle),
             db,
+            i18n,
         }
     }
 
@@ -113,6 +119,7 @@ impl Editor {
         let Some(db) = self.db.db() else { return };
         let save_state = self.save_state;
         let state = self.db;
+        let i18n = self.i18n;
         save_state.set(SaveState::Saving);
         let change = if photos.is_empty() {
             Change::Inspection(next)
@@ -125,7 +132,7 @@ impl Editor {
                     save_state.set(SaveState::Saved);
                     state.changed();
                 }
-                Err(error) => save_state.set(SaveState::Failed(error.to_string())),
+                Err(error) => save_state.set(SaveState::Failed(messages::db_error(i18n, &error))),
             }
         });
     }
@@ -136,12 +143,19 @@ impl Editor {
     pub async fn process_files(&self, files: Vec<web_sys::File>) -> Result<Vec<NewPhoto>, String> {
         let mut originals = Vec::with_capacity(files.len());
         for file in &files {
-            originals.push(photo::read_file(file).await.map_err(|e| e.to_string())?);
+            originals.push(
+                photo::read_file(file)
+                    .await
+                    .map_err(|e| messages::photo_error(self.i18n, &e))?,
+            );
         }
         if let Some(estimate) = storage::estimate().await
             && !estimate.has_room_for(BYTES_PER_PHOTO * originals.len() as u64)
         {
-            return Err(crate::db::DbError::QuotaExceeded.to_string());
+            return Err(messages::db_error(
+                self.i18n,
+                &crate::db::DbError::QuotaExceeded,
+            ));
         }
         let site = self.site_name();
         let inspector = self
@@ -160,7 +174,7 @@ impl Editor {
             let watermark = Watermark::new(Utc::now(), gps, &site, &inspector);
             let processed = photo::process(&bytes, &PhotoOptions::default(), &watermark)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| messages::photo_error(self.i18n, &e))?;
             photos.push(NewPhoto {
                 hash: processed.sha256,
                 mime: processed.mime.to_owned(),
