@@ -17,6 +17,7 @@
 pub mod schema;
 
 mod changes;
+mod hazards;
 mod meta;
 mod read;
 
@@ -50,6 +51,7 @@ impl Db {
             handle: Rc::new(RefCell::new(database)),
         };
         db.probe().await?;
+        db.backfill_hazards().await?;
         Ok(db)
     }
 
@@ -96,6 +98,10 @@ pub enum DbError {
     /// A record with this id exists already.
     #[error("a record with this id exists already")]
     Duplicate,
+    /// The change does not apply to what is stored (for example a hazard event its hazard's
+    /// state does not allow).
+    #[error("the change was refused: {0}")]
+    Rejected(String),
     /// Stored data could not be read back.
     #[error("stored data could not be read: {0}")]
     Corrupt(String),

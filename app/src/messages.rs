@@ -15,6 +15,7 @@ pub fn db_error(i18n: I18nContext<Locale>, error: &DbError) -> String {
         DbError::QuotaExceeded => t_string!(i18n, errors.quota).to_owned(),
         DbError::ConnectionLost(_) => t_string!(i18n, errors.connection_lost).to_owned(),
         DbError::Duplicate => t_string!(i18n, errors.duplicate).to_owned(),
+        DbError::Rejected(detail) => format!("{}（{detail}）", t_string!(i18n, errors.rejected)),
         DbError::Corrupt(detail) | DbError::Other(detail) => {
             format!("{}（{detail}）", t_string!(i18n, errors.other))
         }

@@ -215,6 +215,7 @@ async fn the_schema_has_every_store_and_survives_reopening_at_the_same_version()
         schema::THUMBNAILS,
         schema::OUTBOX,
         schema::TEMPLATES,
+        schema::HAZARDS,
     ] {
         assert!(
             stores.iter().any(|s| s == store),
@@ -357,7 +358,8 @@ async fn the_photo_total_counts_each_photo_once_and_the_profile_is_kept() {
     let db = Db::open_named(&name).await.unwrap();
     let mut events = Events::new();
     let first = events.report(&inspector(1), new_hazard(Severity::General));
-    let second = events.report(&inspector(1), new_hazard(Severity::General));
+    let mut second = events.report(&inspector(1), new_hazard(Severity::General));
+    second.hazard = anxun_domain::ids::HazardId::generate();
     db.apply(Change::HazardEvent(first, vec![photo(1)]))
         .await
         .unwrap();
@@ -451,5 +453,89 @@ async fn a_database_made_by_version_1_upgrades_with_its_data_and_outbox() {
     );
     assert_eq!(upgraded.version() as u32, schema::VERSION);
     upgraded.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn hazard_list_items_follow_their_events_and_a_refused_event_stores_nothing() {
+    use anxun_domain::hazard::{HazardAction, HazardState};
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let (completed, events) = completed_with_finding();
+    db.apply_all(Change::Complete {
+        inspection: completed,
+        events: events.clone(),
+        photos: Vec::new(),
+    })
+    .await
+    .unwrap();
+    let list = db.hazard_list().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].state, HazardState::Assigned);
+    assert_eq!(db.hazards_of_site(site().id()).await.unwrap(), list);
+
+    let reinspect = |passed: bool| anxun_domain::hazard::HazardEvent {
+        id: anxun_domain::ids::EventId::generate(),
+        hazard: list[0].id,
+        at: t0() + days(2),
+        actor: inspector(1),
+        reason: None,
+        action: HazardAction::Reinspect {
+            passed,
+            photos: vec![photo(5).hash],
+            inspection: None,
+        },
+    };
+    db.apply(Change::HazardEvent(reinspect(true), vec![photo(5)]))
+        .await
+        .unwrap();
+    let after = db.hazard_list().await.unwrap();
+    assert_eq!(after[0].state, HazardState::ReinspectionPassed);
+    assert_eq!(
+        db.hazard(list[0].id).await.unwrap().unwrap().state(),
+        HazardState::ReinspectionPassed
+    );
+    // A second re-inspection is not allowed in that state: refused, nothing stored.
+    let outbox = db.outbox().await.unwrap().len();
+    let error = db
+        .apply(Change::HazardEvent(reinspect(false), vec![photo(6)]))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, DbError::Rejected(_)), "{error:?}");
+    assert_eq!(db.outbox().await.unwrap().len(), outbox);
+    assert!(db.photo(&photo(6).hash).await.unwrap().is_none());
+    assert_eq!(db.hazard_list().await.unwrap(), after);
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn hazards_stored_before_version_3_are_listed_after_the_upgrade() {
+    use indexed_db_futures::{prelude::*, transaction::TransactionMode};
+    let name = name();
+    let (_, events) = completed_with_finding();
+    let old = schema::open_at(&name, 2).await.unwrap();
+    let tx = old
+        .transaction(schema::HAZARD_EVENTS)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    for event in &events {
+        tx.object_store(schema::HAZARD_EVENTS)
+            .unwrap()
+            .put(row(&[
+                ("id", event.id.to_string().into()),
+                ("hazard", event.hazard.to_string().into()),
+                ("doc", serde_json::to_string(event).unwrap().into()),
+            ]))
+            .build()
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let db = Db::open_named(&name).await.unwrap();
+    let list = db.hazard_list().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, events[0].hazard);
+    db.close();
     Db::delete(&name).await.unwrap();
 }

@@ -319,3 +319,37 @@ fn the_work_list_rebuilds_hazards_and_says_what_each_needs() {
     assert!(!reported.can_reinspect());
     assert_eq!(reported.attention(at, week), Some(Attention::Open));
 }
+
+#[test]
+fn a_list_item_says_what_its_hazard_says_at_any_time() {
+    use anxun_domain::hazard::worklist::{HazardListItem, rebuild};
+    let template = templates::builtin_for(Area::Gas);
+    let mut inspection = draft(&template);
+    for item in template
+        .items()
+        .filter(|i| matches!(i.answer, AnswerSpec::PassFail))
+        .take(6)
+        .map(|i| i.id.clone())
+        .collect::<Vec<_>>()
+    {
+        inspection.answer(&template, &item, fail(1)).unwrap();
+    }
+    sync(&mut inspection, &template);
+    let events =
+        inspection.hazard_events(&template, &site(), &inspector(1), t0(), |_| (None, None));
+    let (hazards, _) = rebuild(&events);
+    assert!(hazards.len() >= 5);
+    let soon = chrono::Duration::days(3);
+    for hazard in &hazards {
+        let item = HazardListItem::of(hazard);
+        for offset in [-30, 0, 5, 10, 40] {
+            let now = t0() + days(offset);
+            assert_eq!(item.attention(now, soon), hazard.attention(now, soon));
+            assert_eq!(item.status_label_zh(now), hazard.status_label_zh(now));
+            assert_eq!(item.is_overdue(now), hazard.is_overdue(now));
+        }
+        assert_eq!(item.can_reinspect(), hazard.can_reinspect());
+        let json = serde_json::to_string(&item).unwrap();
+        assert_eq!(serde_json::from_str::<HazardListItem>(&json).unwrap(), item);
+    }
+}

@@ -164,6 +164,8 @@ struct Prepared {
     site: Option<SiteRow>,
     inspection: Option<InspectionRow>,
     events: Vec<EventRow>,
+    /// The list items of the hazards the events change.
+    hazards: Vec<super::hazards::HazardRow>,
     photos: Vec<(PhotoRow, ThumbnailRow)>,
     /// The inspection whose unsent saves this change replaces.
     replaces_unsent: Option<String>,
@@ -192,6 +194,7 @@ fn prepare(change: &Change) -> Result<Prepared, DbError> {
         site: None,
         inspection: None,
         events: Vec::new(),
+        hazards: Vec::new(),
         photos: Vec::new(),
         replaces_unsent: None,
     };
@@ -267,7 +270,15 @@ impl Db {
 
     /// Stores a change and all its outbox entries atomically; returns the entries in order.
     pub async fn apply_all(&self, change: Change) -> Result<Vec<OutboxEntry>, DbError> {
-        let prepared = prepare(&change)?;
+        let mut prepared = prepare(&change)?;
+        let events: &[HazardEvent] = match &change {
+            Change::HazardEvent(event, _) => std::slice::from_ref(event),
+            Change::Complete { events, .. } => events,
+            Change::Site(_) | Change::Inspection(_) | Change::InspectionWithPhotos(..) => &[],
+        };
+        if !events.is_empty() {
+            prepared.hazards = self.project(events).await?;
+        }
         match self.write(&prepared).await {
             Err(error) if error.is_closed_connection() => {
                 self.reopen().await?;
@@ -285,6 +296,7 @@ impl Db {
                 SITES,
                 INSPECTIONS,
                 HAZARD_EVENTS,
+                HAZARDS,
                 PHOTOS,
                 THUMBNAILS,
                 OUTBOX,
@@ -357,6 +369,9 @@ impl Db {
             // `add`: an event is never rewritten; a second one with the same id fails the
             // whole transaction.
             tx.object_store(HAZARD_EVENTS)?.add(row).serde()?;
+        }
+        for row in &prepared.hazards {
+            tx.object_store(HAZARDS)?.put(row).serde()?;
         }
         let mut entries = Vec::with_capacity(prepared.mutations.len());
         let mut seq = seq;

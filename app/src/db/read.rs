@@ -109,7 +109,40 @@ impl Db {
         Ok(row.and_then(|row| row.value.parse().ok()).unwrap_or(0))
     }
 
-    async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, DbError> {
+    /// The `doc` field of every row of a store, read straight from the JS objects (much
+    /// faster for thousands of rows than deserialising each row's fields).
+    pub(super) async fn all_docs(&self, store: &str) -> Result<Vec<String>, DbError> {
+        match self.all_docs_once(store).await {
+            Err(error) if error.is_closed_connection() => {
+                self.reopen().await?;
+                self.all_docs_once(store).await
+            }
+            result => result,
+        }
+    }
+
+    async fn all_docs_once(&self, store: &str) -> Result<Vec<String>, DbError> {
+        let database = self.database();
+        let tx = database
+            .transaction(store)
+            .with_mode(TransactionMode::Readonly)
+            .build()?;
+        let rows = tx
+            .object_store(store)?
+            .get_all::<wasm_bindgen::JsValue>()
+            .primitive()?
+            .await?;
+        let key = wasm_bindgen::JsValue::from_str("doc");
+        rows.map(|row| {
+            js_sys::Reflect::get(&row?, &key)
+                .ok()
+                .and_then(|doc| doc.as_string())
+                .ok_or_else(|| DbError::Corrupt(format!("a row of {store} has no document")))
+        })
+        .collect()
+    }
+
+    pub(super) async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, DbError> {
         match self.all_once(store).await {
             Err(error) if error.is_closed_connection() => {
                 self.reopen().await?;

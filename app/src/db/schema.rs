@@ -10,8 +10,10 @@
 //! | `thumbnails` | `hash` | | thumbnail JPEG bytes |
 //! | `outbox` | `seq` | `by_record` | changes not yet confirmed by the server, in order |
 //! | `templates` (v2) | `key` (`id@version`) | | checklist templates received from the server (the built-in ones are in the app) |
+//! | `hazards` (v3) | `id` | `by_site` | each hazard's list item (`HazardListItem`), rewritten with every event of the hazard |
 //!
-//! Versions: 1 created the first seven stores; 2 added `templates`.
+//! Versions: 1 created the first seven stores; 2 added `templates`; 3 added `hazards` (filled
+//! from the stored events the first time a database is opened at version 3).
 //!
 //! Each version adds one step to [`STEPS`]; opening runs every step above the stored version,
 //! so a device can upgrade from any earlier version.
@@ -20,7 +22,7 @@ use super::DbError;
 use indexed_db_futures::{KeyPath, database::Database, prelude::*};
 
 /// The current schema version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 pub const META: &str = "meta";
 pub const SITES: &str = "sites";
@@ -30,11 +32,12 @@ pub const PHOTOS: &str = "photos";
 pub const THUMBNAILS: &str = "thumbnails";
 pub const OUTBOX: &str = "outbox";
 pub const TEMPLATES: &str = "templates";
+pub const HAZARDS: &str = "hazards";
 
 type Step = fn(&Database) -> indexed_db_futures::Result<()>;
 
 /// Migration steps: `STEPS[n]` upgrades version `n` to `n + 1`.
-const STEPS: [Step; VERSION as usize] = [v1, v2];
+const STEPS: [Step; VERSION as usize] = [v1, v2, v3];
 
 fn v1(db: &Database) -> indexed_db_futures::Result<()> {
     db.create_object_store(META)
@@ -79,6 +82,17 @@ fn v1(db: &Database) -> indexed_db_futures::Result<()> {
 fn v2(db: &Database) -> indexed_db_futures::Result<()> {
     db.create_object_store(TEMPLATES)
         .with_key_path(KeyPath::from("key"))
+        .build()?;
+    Ok(())
+}
+
+fn v3(db: &Database) -> indexed_db_futures::Result<()> {
+    let hazards = db
+        .create_object_store(HAZARDS)
+        .with_key_path(KeyPath::from("id"))
+        .build()?;
+    hazards
+        .create_index("by_site", KeyPath::from("site"))
         .build()?;
     Ok(())
 }

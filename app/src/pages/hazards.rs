@@ -10,8 +10,8 @@ use crate::{
 };
 use anxun_domain::{
     hazard::{
-        Hazard, HazardAction, HazardEvent, Severity,
-        worklist::{Attention, rebuild},
+        HazardAction, HazardEvent, Severity,
+        worklist::{Attention, HazardListItem},
     },
     ids::{EventId, HazardId},
     shanghai,
@@ -45,20 +45,18 @@ pub fn Hazards() -> impl IntoView {
         state.changes();
         async move {
             let Some(db) = db else {
-                return Ok((Vec::new(), 0));
+                return Ok(Vec::new());
             };
-            let events = db.hazard_events().await?;
-            let (hazards, failed) = rebuild(&events);
-            Ok::<_, crate::db::DbError>((hazards, failed.len()))
+            db.hazard_list().await
         }
     });
     let listed = move || {
         let now = Utc::now();
         let soon = Duration::days(DUE_SOON_DAYS);
-        let Some(Ok((hazards, _))) = hazards.get() else {
+        let Some(Ok(hazards)) = hazards.get() else {
             return Vec::new();
         };
-        let mut listed: Vec<(Option<Attention>, Hazard)> = hazards
+        let mut listed: Vec<(Option<Attention>, HazardListItem)> = hazards
             .into_iter()
             .map(|h| (h.attention(now, soon), h))
             .filter(|(attention, _)| match filter.get() {
@@ -73,9 +71,7 @@ pub fn Hazards() -> impl IntoView {
         listed.sort_by_key(|(attention, hazard)| {
             (
                 attention.unwrap_or(Attention::Open),
-                hazard
-                    .deadline()
-                    .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC),
+                hazard.deadline.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC),
             )
         });
         listed
@@ -109,12 +105,11 @@ pub fn Hazards() -> impl IntoView {
             {move || {
                 hazards
                     .get()
-                    .and_then(|r| r.ok())
-                    .filter(|(_, failed)| *failed > 0)
-                    .map(|(_, failed)| {
+                    .and_then(|r| r.err())
+                    .map(|error| {
                         view! {
                             <p class="banner banner-error" role="alert">
-                                {t!(i18n, hazards.unreadable, count = failed)}
+                                {crate::messages::db_error(i18n, &error)}
                             </p>
                         }
                     })
@@ -154,12 +149,11 @@ pub fn Hazards() -> impl IntoView {
 }
 
 #[component]
-fn HazardCard(hazard: Hazard, attention: Option<Attention>) -> impl IntoView {
+fn HazardCard(hazard: HazardListItem, attention: Option<Attention>) -> impl IntoView {
     let i18n = use_i18n();
     let now = Utc::now();
-    let details = hazard.details().clone();
-    let severity = hazard.severity();
-    let deadline = hazard.deadline().map(|d| {
+    let severity = hazard.severity;
+    let deadline = hazard.deadline.map(|d| {
         d.with_timezone(&shanghai::offset())
             .format("%Y-%m-%d")
             .to_string()
@@ -172,8 +166,8 @@ fn HazardCard(hazard: Hazard, attention: Option<Attention>) -> impl IntoView {
     };
     let reinspecting = RwSignal::new(false);
     let can_reinspect = hazard.can_reinspect();
-    let id = hazard.id();
-    let site = details.site_name.as_str().to_owned();
+    let id = hazard.id;
+    let site = hazard.site_name.as_str().to_owned();
     view! {
         <li class="card hazard" data-testid="hazard-card" data-hazard=id.to_string()>
             <p>
@@ -187,9 +181,9 @@ fn HazardCard(hazard: Hazard, attention: Option<Attention>) -> impl IntoView {
                 {move || attention_label().map(|l| view! { <span class="tag attention">{l}</span> })}
             </p>
             <p class="hazard-site">{site.clone()}</p>
-            <p data-testid="hazard-description">{details.description.as_str().to_owned()}</p>
+            <p data-testid="hazard-description">{hazard.description.as_str().to_owned()}</p>
             <p class="hint">
-                {details.number.map(|n| format!("{n} · "))}
+                {hazard.number.clone().map(|n| format!("{n} · "))}
                 {deadline.map(|d| format!("{} {d}", t_string!(i18n, findings.deadline)))}
             </p>
             <Show when=move || can_reinspect && !reinspecting.get()>
@@ -292,13 +286,7 @@ fn ReinspectionForm(hazard: HazardId, site: String, on_done: Callback<()>) -> im
         busy.set(true);
         leptos::task::spawn_local(async move {
             // Checked against the hazard as stored before anything is written.
-            let check = async {
-                let events = db.hazard_events().await?;
-                let (hazards, _) = rebuild(&events);
-                Ok::<_, crate::db::DbError>(hazards.into_iter().find(|h| h.id() == hazard))
-            }
-            .await;
-            let verdict = match check {
+            let verdict = match db.hazard(hazard).await {
                 Ok(Some(current)) => current.apply(&event).map(|_| ()).map_err(|e| e.to_string()),
                 Ok(None) => Err("hazard not found".to_owned()),
                 Err(error) => Err(crate::messages::db_error(i18n, &error)),

@@ -10,7 +10,7 @@ use crate::{
     templates,
 };
 use anxun_domain::{
-    hazard::{Hazard, worklist::rebuild},
+    hazard::worklist::HazardListItem,
     ids::{InspectionId, SiteId},
     inspection::{Inspection, InspectionKind},
     site::Site,
@@ -48,10 +48,11 @@ pub fn SiteDetail() -> impl IntoView {
                 .filter(|inspection| inspection.site == id)
                 .collect();
             inspections.sort_by_key(|inspection| std::cmp::Reverse(inspection.started_at));
-            let (hazards, _) = rebuild(&db.hazard_events().await?);
-            let open: Vec<Hazard> = hazards
+            let open: Vec<HazardListItem> = db
+                .hazards_of_site(id)
+                .await?
                 .into_iter()
-                .filter(|h| h.details().site == id && !h.state().is_final())
+                .filter(|h| !h.state.is_final())
                 .collect();
             Ok::<_, crate::db::DbError>((site, inspections, open))
         }
@@ -77,7 +78,7 @@ pub fn SiteDetail() -> impl IntoView {
     }
 }
 
-fn site_view(site: Site, inspections: Vec<Inspection>, open: Vec<Hazard>) -> impl IntoView {
+fn site_view(site: Site, inspections: Vec<Inspection>, open: Vec<HazardListItem>) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_db();
     let navigate = use_navigate();
@@ -172,9 +173,9 @@ fn site_view(site: Site, inspections: Vec<Inspection>, open: Vec<Hazard>) -> imp
                             .map(|hazard| {
                                 view! {
                                     <li>
-                                        <span class="tag">{hazard.severity().label_zh()}</span>
+                                        <span class="tag">{hazard.severity.label_zh()}</span>
                                         " "
-                                        {hazard.details().description.as_str().to_owned()}
+                                        {hazard.description.as_str().to_owned()}
                                         <span class="hint">" · " {hazard.status_label_zh(now)}</span>
                                     </li>
                                 }

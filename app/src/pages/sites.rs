@@ -11,6 +11,9 @@ use anxun_domain::site::{Area, Site, SiteFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// Rows shown at first; more on request (thousands of sites stay fast).
+const PAGE: usize = 50;
+
 /// The sites screen.
 #[component]
 pub fn Sites() -> impl IntoView {
@@ -28,12 +31,27 @@ pub fn Sites() -> impl IntoView {
     });
     let (text, set_text) = signal(String::new());
     let (area, set_area) = signal(None::<Area>);
+    let (grid, set_grid) = signal(None::<String>);
+    let shown = RwSignal::new(PAGE);
+    // The grids the sites on this device are in, for the grid filter.
+    let grids = move || {
+        let mut grids: Vec<String> = sites
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .iter()
+            .map(|site| site.region().grid.as_str().to_owned())
+            .collect();
+        grids.sort();
+        grids.dedup();
+        grids
+    };
     let found = move || {
         let all: Vec<Site> = sites.get().and_then(Result::ok).unwrap_or_default();
         let filter = SiteFilter {
             text: text.get(),
             area: area.get(),
-            grid: None,
+            grid: grid.get(),
         };
         let found: Vec<Site> = filter.apply(&all).into_iter().cloned().collect();
         (all.len(), found)
@@ -81,6 +99,25 @@ pub fn Sites() -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            <label class="field grid-filter">
+                <span>{move || t_string!(i18n, site_form.grid)}</span>
+                <select
+                    data-testid="site-grid-filter"
+                    on:change=move |event| {
+                        let value = event_target_value(&event);
+                        set_grid.set((!value.is_empty()).then_some(value));
+                        shown.set(PAGE);
+                    }
+                >
+                    <option value="">{move || t_string!(i18n, sites_screen.all_grids)}</option>
+                    {move || {
+                        grids()
+                            .into_iter()
+                            .map(|g| view! { <option value=g.clone()>{g.clone()}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
             {move || {
                 let (total, found) = found();
                 if total == 0 {
@@ -96,11 +133,20 @@ pub fn Sites() -> impl IntoView {
                         .into_any();
                 }
                 let count = found.len();
+                let more = count > shown.get();
                 view! {
                     <p class="hint">{t!(i18n, sites_screen.count, count = move || count)}</p>
                     <ul class="site-list" data-testid="site-list">
-                        {found.into_iter().map(site_row).collect_view()}
+                        {found.into_iter().take(shown.get()).map(site_row).collect_view()}
                     </ul>
+                    {more
+                        .then(|| {
+                            view! {
+                                <button type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
+                                    {t_string!(i18n, hazards.more)}
+                                </button>
+                            }
+                        })}
                 }
                     .into_any()
             }}

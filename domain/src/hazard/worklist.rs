@@ -71,3 +71,89 @@ pub fn rebuild(events: &[HazardEvent]) -> (Vec<Hazard>, Vec<(HazardId, Transitio
     }
     (hazards, failed)
 }
+
+/// What a list of hazards shows of one hazard, kept on the device beside its events so that a
+/// list of thousands needs no replay: it is rebuilt from the hazard after every event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct HazardListItem {
+    /// The hazard.
+    pub id: HazardId,
+    /// 隐患编号.
+    pub number: Option<crate::docno::DocNumber>,
+    /// The site.
+    pub site: crate::ids::SiteId,
+    /// 单位名称.
+    pub site_name: crate::text::Text,
+    /// 现状描述.
+    pub description: crate::text::Text,
+    /// 等级.
+    pub severity: super::Severity,
+    /// Lifecycle state.
+    pub state: HazardState,
+    /// Current deadline.
+    pub deadline: Option<DateTime<Utc>>,
+    /// Listed for supervision and not lifted.
+    pub listed: bool,
+    /// Failed re-inspections so far.
+    pub reinspection_failures: u32,
+}
+
+impl HazardListItem {
+    /// The list item of a hazard.
+    pub fn of(hazard: &Hazard) -> HazardListItem {
+        HazardListItem {
+            id: hazard.id(),
+            number: hazard.details().number.clone(),
+            site: hazard.details().site,
+            site_name: hazard.details().site_name.clone(),
+            description: hazard.details().description.clone(),
+            severity: hazard.severity(),
+            state: hazard.state(),
+            deadline: hazard.deadline(),
+            listed: hazard.is_listed(),
+            reinspection_failures: hazard.reinspection_failures(),
+        }
+    }
+
+    /// As [`Hazard::is_overdue`].
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        matches!(self.state, HazardState::Assigned | HazardState::Rectifying)
+            && self.deadline.is_some_and(|d| now > d)
+    }
+
+    /// As [`Hazard::can_reinspect`].
+    pub fn can_reinspect(&self) -> bool {
+        matches!(
+            self.state,
+            HazardState::Assigned | HazardState::Rectifying | HazardState::RectificationSubmitted
+        )
+    }
+
+    /// As [`Hazard::attention`].
+    pub fn attention(&self, now: DateTime<Utc>, soon: Duration) -> Option<Attention> {
+        match self.state {
+            HazardState::Closed | HazardState::Dismissed | HazardState::ReinspectionPassed => None,
+            HazardState::RectificationSubmitted => Some(Attention::AwaitingReinspection),
+            _ if self.is_overdue(now) => Some(Attention::Overdue),
+            _ if self.deadline.is_some_and(|d| d - now <= soon) => Some(Attention::DueSoon),
+            _ => Some(Attention::Open),
+        }
+    }
+
+    /// As [`Hazard::status_label_zh`].
+    pub fn status_label_zh(&self, now: DateTime<Utc>) -> String {
+        let base = match self.state {
+            HazardState::Rectifying if self.reinspection_failures > 0 => "复查不合格(整改中)",
+            other => other.label_zh(),
+        };
+        let mut label = base.to_owned();
+        if self.is_overdue(now) {
+            label.push_str("(逾期)");
+        }
+        if self.listed {
+            label.push_str("(挂牌督办中)");
+        }
+        label
+    }
+}

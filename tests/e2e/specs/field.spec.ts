@@ -75,6 +75,9 @@ test('an inspector creates a site offline, inspects it and resumes after a reloa
   await expect(page.getByTestId('site-list')).toContainText('测试川菜馆');
   await page.getByTestId('site-search').fill('不存在的名字');
   await expect(page.getByText('没有符合条件的场所。')).toBeVisible();
+  await page.getByTestId('site-search').fill('');
+  await page.getByTestId('site-grid-filter').selectOption('demo-s1-g1');
+  await expect(page.getByTestId('site-list')).toContainText('测试川菜馆');
   await context.setOffline(false);
 
   const appErrors = consoleErrors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'));

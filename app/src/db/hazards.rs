@@ -1,0 +1,155 @@
+//! Hazards on the device: their events (the truth) and a list item per hazard (a projection
+//! for lists, rewritten in the same transaction as every event of the hazard).
+
+use super::{
+    Db, DbError,
+    changes::{EventRow, MetaRow},
+    schema::*,
+};
+use anxun_domain::{
+    hazard::{
+        Hazard, HazardEvent,
+        worklist::{HazardListItem, rebuild},
+    },
+    ids::{HazardId, SiteId},
+};
+use indexed_db_futures::{
+    prelude::*,
+    transaction::{TransactionDurability, TransactionMode, TransactionOptions},
+};
+use serde::{Deserialize, Serialize};
+
+/// Marks a database whose `hazards` store has been filled from its events.
+const PROJECTED: &str = "hazards_projected";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct HazardRow {
+    pub id: String,
+    pub site: String,
+    pub doc: String,
+}
+
+impl HazardRow {
+    pub(super) fn of(hazard: &Hazard) -> Result<HazardRow, DbError> {
+        let item = HazardListItem::of(hazard);
+        Ok(HazardRow {
+            id: item.id.to_string(),
+            site: item.site.to_string(),
+            doc: serde_json::to_string(&item).map_err(|e| DbError::Corrupt(e.to_string()))?,
+        })
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(doc: &str) -> Result<T, DbError> {
+    serde_json::from_str(doc).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+impl Db {
+    /// The stored events of one hazard, in storage order.
+    pub async fn events_of(&self, hazard: HazardId) -> Result<Vec<HazardEvent>, DbError> {
+        let database = self.database();
+        let tx = database.transaction(HAZARD_EVENTS).build()?;
+        let rows: Vec<EventRow> = tx
+            .object_store(HAZARD_EVENTS)?
+            .index("by_hazard")?
+            .get_all()
+            .with_query(hazard.to_string())
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        rows.iter().map(|row| parse(&row.doc)).collect()
+    }
+
+    /// One hazard, rebuilt from its events.
+    pub async fn hazard(&self, id: HazardId) -> Result<Option<Hazard>, DbError> {
+        let events = self.events_of(id).await?;
+        if events.is_empty() {
+            return Ok(None);
+        }
+        let (mut hazards, failed) = rebuild(&events);
+        if let Some((_, error)) = failed.first() {
+            return Err(DbError::Corrupt(error.to_string()));
+        }
+        Ok(hazards.pop())
+    }
+
+    /// The list item of every hazard on the device.
+    pub async fn hazard_list(&self) -> Result<Vec<HazardListItem>, DbError> {
+        let docs = self.all_docs(HAZARDS).await?;
+        docs.iter().map(|doc| parse(doc)).collect()
+    }
+
+    /// The list items of one site's hazards.
+    pub async fn hazards_of_site(&self, site: SiteId) -> Result<Vec<HazardListItem>, DbError> {
+        let database = self.database();
+        let tx = database.transaction(HAZARDS).build()?;
+        let rows: Vec<HazardRow> = tx
+            .object_store(HAZARDS)?
+            .index("by_site")?
+            .get_all()
+            .with_query(site.to_string())
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        rows.iter().map(|row| parse(&row.doc)).collect()
+    }
+
+    /// The hazards that new events produce, with the stored events before them: what the
+    /// `hazards` store must hold after the change. Fails if the events do not apply.
+    pub(super) async fn project(&self, events: &[HazardEvent]) -> Result<Vec<HazardRow>, DbError> {
+        let mut hazards: Vec<HazardId> = Vec::new();
+        for event in events {
+            if !hazards.contains(&event.hazard) {
+                hazards.push(event.hazard);
+            }
+        }
+        let mut rows = Vec::with_capacity(hazards.len());
+        for id in hazards {
+            let mut all = self.events_of(id).await?;
+            all.extend(events.iter().filter(|e| e.hazard == id).cloned());
+            let (built, failed) = rebuild(&all);
+            if let Some((_, error)) = failed.first() {
+                return Err(DbError::Rejected(error.to_string()));
+            }
+            for hazard in &built {
+                rows.push(HazardRow::of(hazard)?);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Fills the `hazards` store from the stored events, once per database (after the
+    /// upgrade to schema version 3).
+    pub(super) async fn backfill_hazards(&self) -> Result<(), DbError> {
+        let database = self.database();
+        let tx = database.transaction(META).build()?;
+        let done: Option<MetaRow> = tx.object_store(META)?.get(PROJECTED).serde()?.await?;
+        drop(tx);
+        if done.is_some() {
+            return Ok(());
+        }
+        let events = self.hazard_events().await?;
+        let (hazards, _) = rebuild(&events);
+        let rows = hazards
+            .iter()
+            .map(HazardRow::of)
+            .collect::<Result<Vec<_>, _>>()?;
+        let tx = database
+            .transaction([META, HAZARDS])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?;
+        let store = tx.object_store(HAZARDS)?;
+        for row in &rows {
+            store.put(row).serde()?;
+        }
+        tx.object_store(META)?
+            .put(MetaRow {
+                key: PROJECTED.into(),
+                value: "1".into(),
+            })
+            .serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
