@@ -473,6 +473,12 @@ async fn hazard_list_items_follow_their_events_and_a_refused_event_stores_nothin
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].state, HazardState::Assigned);
     assert_eq!(db.hazards_of_site(site().id()).await.unwrap(), list);
+    // Due: by its deadline, not before.
+    let deadline = list[0].deadline.unwrap();
+    let (due, total) = db.hazards_due(deadline, 50).await.unwrap();
+    assert_eq!((due, total), (list.clone(), 1));
+    let (due, total) = db.hazards_due(deadline - days(1), 50).await.unwrap();
+    assert_eq!((due.len(), total), (0, 0));
 
     let reinspect = |passed: bool| anxun_domain::hazard::HazardEvent {
         id: anxun_domain::ids::EventId::generate(),
@@ -491,6 +497,11 @@ async fn hazard_list_items_follow_their_events_and_a_refused_event_stores_nothin
         .unwrap();
     let after = db.hazard_list().await.unwrap();
     assert_eq!(after[0].state, HazardState::ReinspectionPassed);
+    assert_eq!(
+        db.hazards_due(deadline, 50).await.unwrap().1,
+        0,
+        "nothing due any more"
+    );
     assert_eq!(
         db.hazard(list[0].id).await.unwrap().unwrap().state(),
         HazardState::ReinspectionPassed

@@ -8,12 +8,14 @@ use super::{
 };
 use anxun_domain::{
     hazard::{
-        Hazard, HazardEvent,
+        Hazard, HazardEvent, HazardState,
         worklist::{HazardListItem, rebuild},
     },
     ids::{HazardId, SiteId},
 };
+use chrono::{DateTime, Utc};
 use indexed_db_futures::{
+    KeyRange,
     prelude::*,
     transaction::{TransactionDurability, TransactionMode, TransactionOptions},
 };
@@ -26,7 +28,21 @@ const PROJECTED: &str = "hazards_projected";
 pub(super) struct HazardRow {
     pub id: String,
     pub site: String,
+    /// When the hazard needs the inspector, in ms since the epoch, for the `by_due` index:
+    /// its deadline while it is open, 0 while a rectification awaits re-inspection, absent
+    /// (so not indexed) once nothing is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<f64>,
     pub doc: String,
+}
+
+/// See [`HazardRow::due`].
+fn due(item: &HazardListItem) -> Option<f64> {
+    match item.state {
+        HazardState::Closed | HazardState::Dismissed | HazardState::ReinspectionPassed => None,
+        HazardState::RectificationSubmitted => Some(0.0),
+        _ => item.deadline.map(|d| d.timestamp_millis() as f64),
+    }
 }
 
 impl HazardRow {
@@ -35,6 +51,7 @@ impl HazardRow {
         Ok(HazardRow {
             id: item.id.to_string(),
             site: item.site.to_string(),
+            due: due(&item),
             doc: serde_json::to_string(&item).map_err(|e| DbError::Corrupt(e.to_string()))?,
         })
     }
@@ -77,6 +94,42 @@ impl Db {
     pub async fn hazard_list(&self) -> Result<Vec<HazardListItem>, DbError> {
         let docs = self.all_docs(HAZARDS).await?;
         docs.iter().map(|doc| parse(doc)).collect()
+    }
+
+    /// The hazards that need the inspector by `until` (overdue, due by then, or awaiting
+    /// re-inspection), most urgent first: at most `limit` of them, and how many there are.
+    /// Reads only those rows, through the `by_due` index, however many hazards the device holds.
+    pub async fn hazards_due(
+        &self,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<(Vec<HazardListItem>, u32), DbError> {
+        let database = self.database();
+        let tx = database.transaction(HAZARDS).build()?;
+        let store = tx.object_store(HAZARDS)?;
+        let index = store.index("by_due")?;
+        let bound = until.timestamp_millis() as f64;
+        let total = index
+            .count()
+            .with_query::<f64, _>(KeyRange::UpperBound(bound, false))
+            .await?;
+        let rows = index
+            .get_all::<wasm_bindgen::JsValue>()
+            .with_query::<f64, _>(KeyRange::UpperBound(bound, false))
+            .with_limit(limit)
+            .primitive()?
+            .await?;
+        let key = wasm_bindgen::JsValue::from_str("doc");
+        let items = rows
+            .map(|row| {
+                let doc = js_sys::Reflect::get(&row?, &key)
+                    .ok()
+                    .and_then(|doc| doc.as_string())
+                    .ok_or_else(|| DbError::Corrupt("a hazard row has no document".into()))?;
+                parse(&doc)
+            })
+            .collect::<Result<Vec<HazardListItem>, DbError>>()?;
+        Ok((items, total))
     }
 
     /// The list items of one site's hazards.

@@ -10,7 +10,7 @@
 //! | `thumbnails` | `hash` | | thumbnail JPEG bytes |
 //! | `outbox` | `seq` | `by_record` | changes not yet confirmed by the server, in order |
 //! | `templates` (v2) | `key` (`id@version`) | | checklist templates received from the server (the built-in ones are in the app) |
-//! | `hazards` (v3) | `id` | `by_site` | each hazard's list item (`HazardListItem`), rewritten with every event of the hazard |
+//! | `hazards` (v3) | `id` | `by_site`, `by_due` | each hazard's list item (`HazardListItem`), rewritten with every event of the hazard; `due` orders what needs the inspector |
 //!
 //! Versions: 1 created the first seven stores; 2 added `templates`; 3 added `hazards` (filled
 //! from the stored events the first time a database is opened at version 3).
@@ -93,6 +93,9 @@ fn v3(db: &Database) -> indexed_db_futures::Result<()> {
         .build()?;
     hazards
         .create_index("by_site", KeyPath::from("site"))
+        .build()?;
+    hazards
+        .create_index("by_due", KeyPath::from("due"))
         .build()?;
     Ok(())
 }

@@ -40,26 +40,41 @@ pub fn Hazards() -> impl IntoView {
     let state = use_db();
     let filter = RwSignal::new(Filter::NeedsAction);
     let shown = RwSignal::new(PAGE);
+    // What needs action (the default) is read through an index, a page at a time; the
+    // other filters read every hazard's list item.
     let hazards = LocalResource::new(move || {
         let db = state.db();
         state.changes();
+        let filter = filter.get();
+        let limit = u32::try_from(shown.get()).unwrap_or(u32::MAX);
         async move {
             let Some(db) = db else {
-                return Ok(Vec::new());
+                return Ok((Vec::new(), 0));
             };
-            db.hazard_list().await
+            let until = Utc::now() + Duration::days(DUE_SOON_DAYS);
+            match filter {
+                Filter::NeedsAction => {
+                    let (items, total) = db.hazards_due(until, limit).await?;
+                    Ok((items, total as usize))
+                }
+                Filter::Open | Filter::All => {
+                    let items = db.hazard_list().await?;
+                    let total = items.len();
+                    Ok::<_, crate::db::DbError>((items, total))
+                }
+            }
         }
     });
     let listed = move || {
         let now = Utc::now();
         let soon = Duration::days(DUE_SOON_DAYS);
-        let Some(Ok(hazards)) = hazards.get() else {
-            return Vec::new();
+        let Some(Ok((hazards, stored))) = hazards.get() else {
+            return (Vec::new(), 0);
         };
         let mut listed: Vec<(Option<Attention>, HazardListItem)> = hazards
             .into_iter()
             .map(|h| (h.attention(now, soon), h))
-            .filter(|(attention, _)| match filter.get() {
+            .filter(|(attention, _)| match filter.get_untracked() {
                 Filter::NeedsAction => matches!(
                     attention,
                     Some(Attention::Overdue | Attention::DueSoon | Attention::AwaitingReinspection)
@@ -74,7 +89,11 @@ pub fn Hazards() -> impl IntoView {
                 hazard.deadline.unwrap_or(chrono::DateTime::<Utc>::MAX_UTC),
             )
         });
-        listed
+        let total = match filter.get_untracked() {
+            Filter::NeedsAction => stored,
+            Filter::Open | Filter::All => listed.len(),
+        };
+        (listed, total)
     };
     let chip = move |value: Filter,
                      label: fn(leptos_i18n::I18nContext<crate::i18n::Locale>) -> &'static str,
@@ -115,9 +134,8 @@ pub fn Hazards() -> impl IntoView {
                     })
             }}
             {move || {
-                let listed = listed();
-                let total = listed.len();
-                if total == 0 {
+                let (listed, total) = listed();
+                if listed.is_empty() {
                     return view! {
                         <p class="empty-state" data-testid="hazards-empty">
                             {t_string!(i18n, hazards.empty)}
