@@ -5,5 +5,6 @@ pub mod empty_state;
 pub mod language_switch;
 pub mod layout;
 pub mod photos;
+pub mod show_more;
 pub mod signature_pad;
 pub mod storage_banner;

@@ -67,6 +67,17 @@ impl Db {
         Ok(())
     }
 
+    /// Runs `op`, and once more after reopening when the browser had closed the connection.
+    async fn reopening<T>(&self, op: impl AsyncFn() -> Result<T, DbError>) -> Result<T, DbError> {
+        match op().await {
+            Err(error) if error.is_closed_connection() => {
+                self.reopen().await?;
+                op().await
+            }
+            result => result,
+        }
+    }
+
     /// Closes the handle (tests use this to simulate the browser dropping the connection).
     pub fn close(&self) {
         self.handle.borrow().clone().close();

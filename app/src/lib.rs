@@ -15,6 +15,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 pub mod components;
 pub mod db;
 pub mod forms;
+pub mod intake;
 pub mod locale;
 pub mod location;
 pub mod messages;

@@ -80,17 +80,10 @@ async fn process_one(seq: u32) -> NewPhoto {
         &format!("基准测试场所 {seq}"),
         "李网格",
     );
-    let done = photo::process(PHOTO_12MP, &PhotoOptions::default(), &watermark)
+    photo::process(PHOTO_12MP, &PhotoOptions::default(), &watermark)
         .await
-        .unwrap();
-    NewPhoto {
-        hash: done.sha256,
-        mime: done.mime.to_owned(),
-        width: done.width,
-        height: done.height,
-        evidence: done.evidence,
-        thumbnail: done.thumbnail,
-    }
+        .unwrap()
+        .into()
 }
 
 #[wasm_bindgen_test]

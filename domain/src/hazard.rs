@@ -475,8 +475,7 @@ impl Hazard {
     /// its current deadline has passed. A rectification submitted and awaiting re-inspection
     /// is not overdue.
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        matches!(self.state, HazardState::Assigned | HazardState::Rectifying)
-            && self.deadline.is_some_and(|d| now > d)
+        worklist::is_overdue(self.state, self.deadline, now)
     }
 
     /// Whether supervision is listed and not yet lifted (挂牌督办中).
@@ -489,18 +488,12 @@ impl Hazard {
     /// The ledger status at `now`, in Chinese, for example `整改中(逾期)` or
     /// `待复查(挂牌督办中)`.
     pub fn status_label_zh(&self, now: DateTime<Utc>) -> String {
-        let base = match self.state {
-            HazardState::Rectifying if self.reinspection_failures > 0 => "复查不合格(整改中)",
-            other => other.label_zh(),
-        };
-        let mut label = base.to_owned();
-        if self.is_overdue(now) {
-            label.push_str("(逾期)");
-        }
-        if self.is_listed() {
-            label.push_str("(挂牌督办中)");
-        }
-        label
+        worklist::status_label_zh(
+            self.state,
+            self.reinspection_failures,
+            self.is_overdue(now),
+            self.is_listed(),
+        )
     }
 
     /// The figures statistics need (see [`crate::stats`]).

@@ -279,13 +279,7 @@ impl Db {
         if !events.is_empty() {
             prepared.hazards = self.project(events).await?;
         }
-        match self.write(&prepared).await {
-            Err(error) if error.is_closed_connection() => {
-                self.reopen().await?;
-                self.write(&prepared).await
-            }
-            result => result,
-        }
+        self.reopening(async || self.write(&prepared).await).await
     }
 
     async fn write(&self, prepared: &Prepared) -> Result<Vec<OutboxEntry>, DbError> {

@@ -4,6 +4,7 @@
 use super::{
     Db, DbError,
     changes::{EventRow, MetaRow},
+    read::doc_field,
     schema::*,
 };
 use anxun_domain::{
@@ -119,15 +120,8 @@ impl Db {
             .with_limit(limit)
             .primitive()?
             .await?;
-        let key = wasm_bindgen::JsValue::from_str("doc");
         let items = rows
-            .map(|row| {
-                let doc = js_sys::Reflect::get(&row?, &key)
-                    .ok()
-                    .and_then(|doc| doc.as_string())
-                    .ok_or_else(|| DbError::Corrupt("a hazard row has no document".into()))?;
-                parse(&doc)
-            })
+            .map(|row| parse(&doc_field(&row?)?))
             .collect::<Result<Vec<HazardListItem>, DbError>>()?;
         Ok((items, total))
     }

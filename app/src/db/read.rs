@@ -18,6 +18,14 @@ fn parse<T: DeserializeOwned>(doc: &str) -> Result<T, DbError> {
     serde_json::from_str(doc).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
+/// The `doc` field of a row read as a plain JS object.
+pub(super) fn doc_field(row: &wasm_bindgen::JsValue) -> Result<String, DbError> {
+    js_sys::Reflect::get(row, &wasm_bindgen::JsValue::from_str("doc"))
+        .ok()
+        .and_then(|doc| doc.as_string())
+        .ok_or_else(|| DbError::Corrupt("a stored row has no document".into()))
+}
+
 /// A stored photo's evidence bytes and metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPhoto {
@@ -112,13 +120,8 @@ impl Db {
     /// The `doc` field of every row of a store, read straight from the JS objects (much
     /// faster for thousands of rows than deserialising each row's fields).
     pub(super) async fn all_docs(&self, store: &str) -> Result<Vec<String>, DbError> {
-        match self.all_docs_once(store).await {
-            Err(error) if error.is_closed_connection() => {
-                self.reopen().await?;
-                self.all_docs_once(store).await
-            }
-            result => result,
-        }
+        self.reopening(async || self.all_docs_once(store).await)
+            .await
     }
 
     async fn all_docs_once(&self, store: &str) -> Result<Vec<String>, DbError> {
@@ -132,24 +135,11 @@ impl Db {
             .get_all::<wasm_bindgen::JsValue>()
             .primitive()?
             .await?;
-        let key = wasm_bindgen::JsValue::from_str("doc");
-        rows.map(|row| {
-            js_sys::Reflect::get(&row?, &key)
-                .ok()
-                .and_then(|doc| doc.as_string())
-                .ok_or_else(|| DbError::Corrupt(format!("a row of {store} has no document")))
-        })
-        .collect()
+        rows.map(|row| doc_field(&row?)).collect()
     }
 
     pub(super) async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, DbError> {
-        match self.all_once(store).await {
-            Err(error) if error.is_closed_connection() => {
-                self.reopen().await?;
-                self.all_once(store).await
-            }
-            result => result,
-        }
+        self.reopening(async || self.all_once(store).await).await
     }
 
     async fn all_once<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, DbError> {

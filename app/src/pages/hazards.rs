@@ -3,9 +3,10 @@
 
 use crate::{
     components::photos::PhotoInput,
+    components::show_more::{PAGE, ShowMore},
     db::{Change, NewPhoto},
     i18n::{t, t_string, use_i18n},
-    photo::{self, PhotoOptions, Watermark},
+    intake::{self, Stamp},
     state::use_db,
 };
 use anxun_domain::{
@@ -22,8 +23,6 @@ use leptos::prelude::*;
 
 /// Deadlines this close count as due.
 const DUE_SOON_DAYS: i64 = 3;
-/// Cards shown at first; more on request (thousands of hazards stay fast).
-const PAGE: usize = 50;
 
 /// Which hazards are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,14 +150,7 @@ pub fn Hazards() -> impl IntoView {
                 view! {
                     <p class="hint" data-testid="hazards-count">{t!(i18n, hazards.count, count = total)}</p>
                     <ul class="hazard-list" data-testid="hazard-list">{cards}</ul>
-                    {(total > shown.get())
-                        .then(|| {
-                            view! {
-                                <button type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
-                                    {t_string!(i18n, hazards.more)}
-                                </button>
-                            }
-                        })}
+                    <ShowMore total=total shown=shown />
                 }
                 .into_any()
             }}
@@ -234,33 +226,19 @@ fn ReinspectionForm(hazard: HazardId, site: String, on_done: Callback<()>) -> im
             .collect::<Vec<_>>()
     });
     let add = Callback::new(move |files: Vec<web_sys::File>| {
-        let site = site.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let inspector = state
+        let stamp = Stamp {
+            site: site.clone(),
+            inspector: state
                 .profile()
                 .map(|p| p.name.as_str().to_owned())
-                .unwrap_or_default();
-            for file in files {
-                let result = async {
-                    let bytes = photo::read_file(&file).await?;
-                    let watermark = Watermark::new(Utc::now(), None, &site, &inspector);
-                    photo::process(&bytes, &PhotoOptions::default(), &watermark).await
-                }
-                .await;
-                match result {
-                    Ok(done) => photos.update(|p| {
-                        p.push(NewPhoto {
-                            hash: done.sha256,
-                            mime: done.mime.to_owned(),
-                            width: done.width,
-                            height: done.height,
-                            evidence: done.evidence,
-                            thumbnail: done.thumbnail,
-                        })
-                    }),
-                    Err(error) => message.set(Some(crate::messages::photo_error(i18n, &error))),
-                }
+                .unwrap_or_default(),
+            gps: None,
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match intake::take_in(i18n, &files, &stamp, |_, _| ()).await {
+                Ok(taken) => photos.update(|p| p.extend(taken)),
+                Err(error) => message.set(Some(error)),
             }
             busy.set(false);
         });

@@ -2,6 +2,7 @@
 //! filterable by area; a new site can be created on the spot.
 
 use crate::{
+    components::show_more::{PAGE, ShowMore},
     i18n::{t, t_string, use_i18n},
     pages::home::area_name,
     routes::paths,
@@ -10,9 +11,6 @@ use crate::{
 use anxun_domain::site::{Area, Site, SiteFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;
-
-/// Rows shown at first; more on request (thousands of sites stay fast).
-const PAGE: usize = 50;
 
 /// The sites screen.
 #[component]
@@ -133,20 +131,12 @@ pub fn Sites() -> impl IntoView {
                         .into_any();
                 }
                 let count = found.len();
-                let more = count > shown.get();
                 view! {
                     <p class="hint">{t!(i18n, sites_screen.count, count = move || count)}</p>
                     <ul class="site-list" data-testid="site-list">
                         {found.into_iter().take(shown.get()).map(site_row).collect_view()}
                     </ul>
-                    {more
-                        .then(|| {
-                            view! {
-                                <button type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
-                                    {t_string!(i18n, hazards.more)}
-                                </button>
-                            }
-                        })}
+                    <ShowMore total=count shown=shown />
                 }
                     .into_any()
             }}

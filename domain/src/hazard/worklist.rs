@@ -24,23 +24,67 @@ pub enum Attention {
 impl Hazard {
     /// Whether the re-inspection (复查) can be recorded now.
     pub fn can_reinspect(&self) -> bool {
-        matches!(
-            self.state,
-            HazardState::Assigned | HazardState::Rectifying | HazardState::RectificationSubmitted
-        )
+        can_reinspect(self.state)
     }
 
     /// What the hazard needs at `now`, with deadlines within `soon` counted as due; `None`
     /// once it is closed, dismissed or waiting only for the closure (销号).
     pub fn attention(&self, now: DateTime<Utc>, soon: Duration) -> Option<Attention> {
-        match self.state {
-            HazardState::Closed | HazardState::Dismissed | HazardState::ReinspectionPassed => None,
-            HazardState::RectificationSubmitted => Some(Attention::AwaitingReinspection),
-            _ if self.is_overdue(now) => Some(Attention::Overdue),
-            _ if self.deadline.is_some_and(|d| d - now <= soon) => Some(Attention::DueSoon),
-            _ => Some(Attention::Open),
-        }
+        attention(self.state, self.deadline, now, soon)
     }
+}
+
+// The rules, once, for a hazard and for its list item.
+
+pub(super) fn is_overdue(
+    state: HazardState,
+    deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    matches!(state, HazardState::Assigned | HazardState::Rectifying)
+        && deadline.is_some_and(|d| now > d)
+}
+
+fn can_reinspect(state: HazardState) -> bool {
+    matches!(
+        state,
+        HazardState::Assigned | HazardState::Rectifying | HazardState::RectificationSubmitted
+    )
+}
+
+fn attention(
+    state: HazardState,
+    deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    soon: Duration,
+) -> Option<Attention> {
+    match state {
+        HazardState::Closed | HazardState::Dismissed | HazardState::ReinspectionPassed => None,
+        HazardState::RectificationSubmitted => Some(Attention::AwaitingReinspection),
+        _ if is_overdue(state, deadline, now) => Some(Attention::Overdue),
+        _ if deadline.is_some_and(|d| d - now <= soon) => Some(Attention::DueSoon),
+        _ => Some(Attention::Open),
+    }
+}
+
+pub(super) fn status_label_zh(
+    state: HazardState,
+    reinspection_failures: u32,
+    overdue: bool,
+    listed: bool,
+) -> String {
+    let base = match state {
+        HazardState::Rectifying if reinspection_failures > 0 => "复查不合格(整改中)",
+        other => other.label_zh(),
+    };
+    let mut label = base.to_owned();
+    if overdue {
+        label.push_str("(逾期)");
+    }
+    if listed {
+        label.push_str("(挂牌督办中)");
+    }
+    label
 }
 
 /// Rebuilds every hazard from its events. Events are grouped by hazard and replayed in the
@@ -118,42 +162,26 @@ impl HazardListItem {
 
     /// As [`Hazard::is_overdue`].
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        matches!(self.state, HazardState::Assigned | HazardState::Rectifying)
-            && self.deadline.is_some_and(|d| now > d)
+        is_overdue(self.state, self.deadline, now)
     }
 
     /// As [`Hazard::can_reinspect`].
     pub fn can_reinspect(&self) -> bool {
-        matches!(
-            self.state,
-            HazardState::Assigned | HazardState::Rectifying | HazardState::RectificationSubmitted
-        )
+        can_reinspect(self.state)
     }
 
     /// As [`Hazard::attention`].
     pub fn attention(&self, now: DateTime<Utc>, soon: Duration) -> Option<Attention> {
-        match self.state {
-            HazardState::Closed | HazardState::Dismissed | HazardState::ReinspectionPassed => None,
-            HazardState::RectificationSubmitted => Some(Attention::AwaitingReinspection),
-            _ if self.is_overdue(now) => Some(Attention::Overdue),
-            _ if self.deadline.is_some_and(|d| d - now <= soon) => Some(Attention::DueSoon),
-            _ => Some(Attention::Open),
-        }
+        attention(self.state, self.deadline, now, soon)
     }
 
     /// As [`Hazard::status_label_zh`].
     pub fn status_label_zh(&self, now: DateTime<Utc>) -> String {
-        let base = match self.state {
-            HazardState::Rectifying if self.reinspection_failures > 0 => "复查不合格(整改中)",
-            other => other.label_zh(),
-        };
-        let mut label = base.to_owned();
-        if self.is_overdue(now) {
-            label.push_str("(逾期)");
-        }
-        if self.listed {
-            label.push_str("(挂牌督办中)");
-        }
-        label
+        status_label_zh(
+            self.state,
+            self.reinspection_failures,
+            self.is_overdue(now),
+            self.listed,
+        )
     }
 }

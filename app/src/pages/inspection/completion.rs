@@ -289,26 +289,25 @@ pub fn Completion(editor: Editor) -> impl IntoView {
 
             <h3>{move || t_string!(i18n, completion.representative)}</h3>
             {move || match representative() {
-                Some(RepresentativeSignature::Signed(signature)) => view! {
-                    <p data-testid="representative-done">
-                        {t_string!(i18n, completion.signed_by)} {signature.name.as_str().to_owned()}
-                        " "
-                        <button type="button" class="link-button" on:click=redo_representative>
-                            {t_string!(i18n, completion.redo)}
-                        </button>
-                    </p>
+                Some(done) => {
+                    let (what, detail) = match done {
+                        RepresentativeSignature::Signed(signature) => {
+                            (t_string!(i18n, completion.signed_by), signature.name)
+                        }
+                        RepresentativeSignature::Refused { reason, .. } => {
+                            (t_string!(i18n, completion.refused), reason)
+                        }
+                    };
+                    view! {
+                        <p data-testid="representative-done">
+                            {what} {detail.as_str().to_owned()} " "
+                            <button type="button" class="link-button" on:click=redo_representative>
+                                {t_string!(i18n, completion.redo)}
+                            </button>
+                        </p>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                Some(RepresentativeSignature::Refused { reason, .. }) => view! {
-                    <p data-testid="representative-done">
-                        {t_string!(i18n, completion.refused)} {reason.as_str().to_owned()}
-                        " "
-                        <button type="button" class="link-button" on:click=redo_representative>
-                            {t_string!(i18n, completion.redo)}
-                        </button>
-                    </p>
-                }
-                .into_any(),
                 None => view! {
                     <div>
                         <label class="field">

@@ -3,10 +3,10 @@
 //! answers and stores the result (with any new photos) in one change.
 
 use crate::{
-    db::{Change, NewPhoto, storage},
+    db::{Change, NewPhoto},
     i18n::Locale,
+    intake::{self, Stamp},
     messages,
-    photo::{self, PhotoOptions, Watermark},
     state::DbState,
 };
 use anxun_domain::{
@@ -35,10 +35,6 @@ pub enum PhotoState {
     Processing { done: usize, total: usize },
     Failed(String),
 }
-
-/// Room to ask for per photo before processing it: the evidence, the thumbnail and the
-/// browser's overhead stay well under this.
-const BYTES_PER_PHOTO: u64 = 3 * 1024 * 1024;
 
 /// The inspection screen's state, shared by its parts.
 #[derive(Debug, Clone, Copy)]
@@ -137,54 +133,17 @@ impl Editor {
         });
     }
 
-    /// Reads, resizes, watermarks and hashes picked files one after another, after checking
-    /// that the device has room for them. The bytes are copied first, before any other await,
-    /// so a file the browser revokes later cannot be lost.
-    pub async fn process_files(&self, files: Vec<web_sys::File>) -> Result<Vec<NewPhoto>, String> {
-        let mut originals = Vec::with_capacity(files.len());
-        for file in &files {
-            originals.push(
-                photo::read_file(file)
-                    .await
-                    .map_err(|e| messages::photo_error(self.i18n, &e))?,
-            );
+    /// What the watermark of a photo taken now says.
+    fn stamp(&self) -> Stamp {
+        Stamp {
+            site: self.site_name(),
+            inspector: self
+                .db
+                .profile()
+                .map(|p| p.name.as_str().to_owned())
+                .unwrap_or_default(),
+            gps: self.current.with_untracked(|i| i.location),
         }
-        if let Some(estimate) = storage::estimate().await
-            && !estimate.has_room_for(BYTES_PER_PHOTO * originals.len() as u64)
-        {
-            return Err(messages::db_error(
-                self.i18n,
-                &crate::db::DbError::QuotaExceeded,
-            ));
-        }
-        let site = self.site_name();
-        let inspector = self
-            .db
-            .profile()
-            .map(|p| p.name.as_str().to_owned())
-            .unwrap_or_default();
-        let gps = self
-            .current
-            .with_untracked(|i| i.location)
-            .map(|p| (p.lat(), p.lon(), p.accuracy_m().unwrap_or(0.0)));
-        let total = originals.len();
-        let mut photos = Vec::with_capacity(total);
-        for (done, bytes) in originals.into_iter().enumerate() {
-            self.photo_state.set(PhotoState::Processing { done, total });
-            let watermark = Watermark::new(Utc::now(), gps, &site, &inspector);
-            let processed = photo::process(&bytes, &PhotoOptions::default(), &watermark)
-                .await
-                .map_err(|e| messages::photo_error(self.i18n, &e))?;
-            photos.push(NewPhoto {
-                hash: processed.sha256,
-                mime: processed.mime.to_owned(),
-                width: processed.width,
-                height: processed.height,
-                evidence: processed.evidence,
-                thumbnail: processed.thumbnail,
-            });
-        }
-        Ok(photos)
     }
 
     /// Processes picked files and, when all are done, stores them with the edit that
@@ -204,7 +163,9 @@ impl Editor {
                 done: 0,
                 total: files.len(),
             });
-            match editor.process_files(files).await {
+            let photo_state = editor.photo_state;
+            let progress = |done, total| photo_state.set(PhotoState::Processing { done, total });
+            match intake::take_in(editor.i18n, &files, &editor.stamp(), progress).await {
                 Ok(photos) => {
                     let hashes = photos.iter().map(|p| p.hash.clone()).collect();
                     editor.edit(photos, move |inspection, _| attach(inspection, hashes));

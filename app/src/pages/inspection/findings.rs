@@ -8,7 +8,7 @@ use crate::{
         checklist::pick,
         photos::{PhotoInput, PhotoStrip},
     },
-    i18n::{t_string, use_i18n},
+    i18n::{Locale, t_string, use_i18n},
 };
 use anxun_domain::{
     hazard::Severity,
@@ -24,6 +24,7 @@ use anxun_domain::{
 };
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 
 /// Empty text is no text.
 fn optional_text(value: &str) -> Option<Text> {
@@ -347,6 +348,33 @@ fn FindingCard(editor: Editor, hazard: HazardId) -> impl IntoView {
             inspection.edit_finding(template, next)
         });
     };
+    // A labelled text area for an optional text of the finding (empty means none).
+    let optional_field = move |label: fn(I18nContext<Locale>) -> &'static str,
+                               testid: &'static str,
+                               get: fn(&Finding) -> Option<&Text>,
+                               set: fn(&mut Finding, Option<Text>)| {
+        view! {
+            <label class="field">
+                <span>{move || label(i18n)}</span>
+                <textarea
+                    rows="2"
+                    data-testid=testid
+                    disabled=move || locked.get()
+                    prop:value=move || {
+                        finding
+                            .read()
+                            .as_ref()
+                            .and_then(|f| get(f).map(|t| t.as_str().to_owned()))
+                            .unwrap_or_default()
+                    }
+                    on:change=move |ev| {
+                        let text = optional_text(&event_target_value(&ev));
+                        change(Box::new(move |f| set(f, text)));
+                    }
+                ></textarea>
+            </label>
+        }
+    };
     let text_of = move |get: fn(&Finding) -> Option<String>| {
         move || finding.get().and_then(|f| get(&f)).unwrap_or_default()
     };
@@ -449,33 +477,19 @@ fn FindingCard(editor: Editor, hazard: HazardId) -> impl IntoView {
                 {severity_button(Severity::Major)}
             </div>
             <Show when=overridden>
-                <label class="field">
-                    <span>{move || t_string!(i18n, findings.override_reason)}</span>
-                    <textarea
-                        rows="2"
-                        data-testid="finding-override-reason"
-                        disabled=move || locked.get()
-                        prop:value=text_of(|f| f.override_reason.as_ref().map(|t| t.as_str().to_owned()))
-                        on:change=move |ev| {
-                            let text = optional_text(&event_target_value(&ev));
-                            change(Box::new(move |f| f.override_reason = text));
-                        }
-                    ></textarea>
-                </label>
+                {optional_field(
+                    |i| t_string!(i, findings.override_reason),
+                    "finding-override-reason",
+                    |f| f.override_reason.as_ref(),
+                    |f, text| f.override_reason = text,
+                )}
             </Show>
-            <label class="field">
-                <span>{move || t_string!(i18n, findings.location_detail)}</span>
-                <input
-                    type="text"
-                    data-testid="finding-location"
-                    disabled=move || locked.get()
-                    prop:value=text_of(|f| f.location_detail.as_ref().map(|t| t.as_str().to_owned()))
-                    on:change=move |ev| {
-                        let text = optional_text(&event_target_value(&ev));
-                        change(Box::new(move |f| f.location_detail = text));
-                    }
-                />
-            </label>
+            {optional_field(
+                |i| t_string!(i, findings.location_detail),
+                "finding-location",
+                |f| f.location_detail.as_ref(),
+                |f, text| f.location_detail = text,
+            )}
             <Show when=is_ad_hoc>
                 <PhotoStrip photos=own_photos on_delete=delete_own locked=locked />
                 <PhotoInput
@@ -485,19 +499,12 @@ fn FindingCard(editor: Editor, hazard: HazardId) -> impl IntoView {
                     disabled=locked
                 />
             </Show>
-            <label class="field">
-                <span>{move || t_string!(i18n, findings.requirement)}</span>
-                <textarea
-                    rows="2"
-                    data-testid="finding-requirement"
-                    disabled=move || locked.get()
-                    prop:value=text_of(|f| f.requirement.as_ref().map(|t| t.as_str().to_owned()))
-                    on:change=move |ev| {
-                        let text = optional_text(&event_target_value(&ev));
-                        change(Box::new(move |f| f.requirement = text));
-                    }
-                ></textarea>
-            </label>
+            {optional_field(
+                |i| t_string!(i, findings.requirement),
+                "finding-requirement",
+                |f| f.requirement.as_ref(),
+                |f, text| f.requirement = text,
+            )}
             <div class="chips" role="radiogroup" aria-label=move || t_string!(i18n, findings.rectification)>
                 <button
                     type="button"
