@@ -2,9 +2,11 @@
 
 pub mod checklist;
 pub mod empty_state;
+pub mod install_hint;
 pub mod language_switch;
 pub mod layout;
 pub mod photos;
 pub mod show_more;
 pub mod signature_pad;
 pub mod storage_banner;
+pub mod update_prompt;

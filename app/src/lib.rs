@@ -23,6 +23,7 @@ pub mod pages;
 pub mod photo;
 pub mod profile;
 pub mod routes;
+pub mod service_worker;
 pub mod state;
 pub mod templates;
 
@@ -38,6 +39,8 @@ use routes::Page;
 #[component]
 pub fn App() -> impl IntoView {
     state::provide_db();
+    service_worker::provide_shell();
+    components::install_hint::provide_install();
     view! {
         // The outer context follows the browser; the inner one, which every screen uses,
         // starts from the language saved on this device, or Chinese.

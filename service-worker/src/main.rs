@@ -1,17 +1,20 @@
-//! Anxun's service worker (skeleton).
+//! Anxun's service worker, in Rust.
 //!
-//! `public/sw.js` registers the event listeners synchronously at the top level, as the Service
-//! Worker specification requires, loads this module and hands the events to it. Precaching the
-//! app shell, routing, updates and Background Sync arrive with their own issue; until then the
-//! worker is built with every release so that the pipeline stays proven, but the app does not
-//! register it.
+//! `public/sw.js` is the shim: it registers the event listeners synchronously at the top level
+//! (as the Service Worker specification requires), loads this module (from the cache when it
+//! is there, so the worker itself starts offline) and hands it the events with the build's
+//! precache list, which `cargo xtask precache` wrote into the shim at build time.
+//!
+//! - [`precache`]: the list, the cache name of the build.
+//! - [`routing`]: which requests the worker answers and how (pure, tested natively).
+//! - [`shell`]: install (download and verify every file), activate (drop older builds'
+//!   caches), answer requests, and messages from the page (version, activate a waiting update).
 
-use wasm_bindgen::prelude::*;
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod precache;
+pub mod routing;
+#[cfg(target_arch = "wasm32")]
+mod shell;
 
 fn main() {}
-
-/// The build this worker belongs to; the shim reports it so the app can show it.
-#[wasm_bindgen]
-pub fn worker_version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
-}

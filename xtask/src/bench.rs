@@ -4,7 +4,9 @@
 //!   raw, gzip and brotli, as the browser would receive it on first load);
 //! - the device benchmarks of `app/tests/bench.rs` in headless Chromium (photo pipeline time
 //!   and memory, saving a finding with photos, site search and the hazard list over 5,000
-//!   records), printed against their budgets.
+//!   records), printed against their budgets;
+//! - the offline shell (`tests/e2e/bench/shell.mjs`): a cold start offline from the service
+//!   worker's cache with the CPU throttled 4x, and the worker's install over Fast 3G.
 
 use crate::{dist, postgres, step, tools};
 use anyhow::{Context, Result, bail};
@@ -41,6 +43,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     let base = format!("http://127.0.0.1:{port}");
     wait_for_health(&base)?;
     let result = measure_first_load(&base, &dist::dist_dir());
+    let shell = shell_benchmarks(&base);
     drop(server);
     let _ = fs::remove_dir_all(&data);
     let rows = result?;
@@ -75,7 +78,63 @@ pub fn bench(args: &[String]) -> Result<()> {
         kb(totals[2])
     );
 
+    print_measured("offline shell benchmark", &shell?, &SHELL_BUDGETS);
     device_benchmarks()
+}
+
+/// Budgets of the offline shell benchmarks (tests/e2e/bench/shell.mjs).
+const SHELL_BUDGETS: [(&str, &str); 7] = [
+    ("offline_cold_start_4x_cpu_median", "≤ 1000 ms"),
+    ("offline_cold_start_4x_cpu_max", "—"),
+    ("fast3g_first_screen", "—"),
+    ("fast3g_first_screen_bytes", "—"),
+    ("fast3g_worker_installed", "report"),
+    ("fast3g_bytes_to_installed", "report"),
+    ("shell_cached_uncompressed", "—"),
+];
+
+/// Runs the offline shell benchmarks (Playwright, Debian's Chromium) against the server.
+fn shell_benchmarks(base: &str) -> Result<Vec<(String, String)>> {
+    step("Offline shell benchmarks (cold start offline, worker install over Fast 3G)");
+    tools::ensure_chromium()?;
+    let e2e = crate::root().join("tests/e2e");
+    tools::ensure_npm_packages(&e2e)?;
+    let output = Command::new("node")
+        .arg("bench/shell.mjs")
+        .arg(base)
+        .current_dir(&e2e)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running tests/e2e/bench/shell.mjs")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        println!("{stdout}");
+        bail!("the offline shell benchmarks failed ({})", output.status);
+    }
+    Ok(parse_measured(&stdout))
+}
+
+/// `BENCH <name> <value...>` lines.
+fn parse_measured(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("BENCH "))
+        .filter_map(|rest| {
+            let (name, value) = rest.split_once(' ')?;
+            Some((name.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+fn print_measured(title: &str, measured: &[(String, String)], budgets: &[(&str, &str)]) {
+    println!("\n{title:<36} {:>12}   budget", "measured");
+    for (name, value) in measured {
+        let budget = budgets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, b)| b);
+        println!("{name:<36} {value:>12}   {budget}");
+    }
 }
 
 /// Budgets of the device benchmarks: name, budget, what it means.
@@ -130,26 +189,12 @@ fn device_benchmarks() -> Result<()> {
         .output()
         .context("running the device benchmarks")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let measured: Vec<(String, String)> = stdout
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("BENCH "))
-        .filter_map(|rest| {
-            let (name, value) = rest.split_once(' ')?;
-            Some((name.to_owned(), value.to_owned()))
-        })
-        .collect();
+    let measured = parse_measured(&stdout);
     if !output.status.success() {
         println!("{stdout}");
         bail!("the device benchmarks failed ({})", output.status);
     }
-    println!("\n{:<36} {:>12}   budget", "device benchmark", "measured");
-    for (name, value) in &measured {
-        let budget = DEVICE_BUDGETS
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, b)| b);
-        println!("{name:<36} {value:>12}   {budget}");
-    }
+    print_measured("device benchmark", &measured, &DEVICE_BUDGETS);
     Ok(())
 }
 

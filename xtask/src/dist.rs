@@ -25,7 +25,7 @@ pub fn build() -> Result<Duration> {
 
 /// Writes `.br` (quality 11) and `.gz` (level 9) beside every compressible file, once per
 /// build, so that the server sends the smallest encoding without compressing per request.
-fn precompress(dir: &std::path::Path) -> Result<()> {
+pub fn precompress(dir: &std::path::Path) -> Result<()> {
     use std::io::Write;
     const COMPRESSIBLE: [&str; 6] = ["js", "wasm", "css", "webmanifest", "json", "svg"];
     let mut count = 0;
@@ -65,6 +65,42 @@ fn precompress(dir: &std::path::Path) -> Result<()> {
             "Precompressed {count} files in {} (brotli, gzip)",
             dir.display()
         );
+    }
+    Ok(())
+}
+
+/// A second build of the app for the update test: `dist/` deployed under another label
+/// (`<meta name="anxun-build-label">`), so its shell page, precache list, build id and worker
+/// script differ from the first, while its hashed files are the same (the new worker reuses
+/// them from the old build's cache, as it does for any unchanged file).
+pub fn labelled_copy(label: &str) -> Result<PathBuf> {
+    let from = dist_dir();
+    let to = target_dir()?.join(format!("anxun-dist-{label}"));
+    let _ = std::fs::remove_dir_all(&to);
+    copy_dir(&from, &to)?;
+    let index = to.join("index.html");
+    let html = std::fs::read_to_string(&index)?;
+    let meta = format!("<meta name=\"anxun-build-label\" content=\"{label}\" />");
+    let html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
+    std::fs::write(&index, html)?;
+    // The worker script as Trunk copies it, before the precache hook filled it in.
+    std::fs::copy(root().join("public/sw.js"), to.join("sw.js"))?;
+    let (build, _) = crate::precache::write(&to)?;
+    precompress(&to)?;
+    println!("Build {build} (label {label}) in {}", to.display());
+    Ok(to)
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        let name = path.file_name().context("file name")?;
+        if path.is_dir() {
+            copy_dir(&path, &to.join(name))?;
+        } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz")) {
+            std::fs::copy(&path, to.join(name))?;
+        }
     }
     Ok(())
 }

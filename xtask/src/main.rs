@@ -5,6 +5,7 @@
 //! - `cargo xtask build`: build the release app into `dist/`.
 //! - `cargo xtask test`: install what the tests need, run every suite, print one summary line.
 //! - `cargo xtask bench`: measure the product (sizes as served, build time, ...).
+//! - `cargo xtask precache`: Trunk's post_build hook (the service worker's precache list).
 //!
 //! Every tool is installed by these commands themselves (nothing by hand), from the package
 //! registries this project can reach: crates.io, npm and Debian.
@@ -15,6 +16,7 @@ mod bench;
 mod dist;
 mod fixtures;
 mod postgres;
+mod precache;
 mod process;
 mod run;
 mod test;
@@ -32,6 +34,7 @@ commands:
   test    install test dependencies and run every test suite
   bench   measure the release build as served and the build time
   fixtures  write the sample photos for the end-to-end tests into tests/fixtures/photos/
+  precache  write the service worker's precache list into sw.js (Trunk's post_build hook)
 ";
 
 fn main() -> Result<()> {
@@ -47,6 +50,7 @@ fn main() -> Result<()> {
         "test" => test::test(rest),
         "bench" => bench::bench(rest),
         "fixtures" => fixtures::write(rest),
+        "precache" => precache::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -41,6 +41,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "-p",
             "anxun-server",
             "-p",
+            "anxun-service-worker",
+            "-p",
             "xtask",
             "--",
             "-D",
@@ -78,10 +80,18 @@ pub fn test(args: &[String]) -> Result<()> {
         ]),
     ));
 
-    step("Native unit, property and integration tests (domain, xtask)");
+    step("Native unit, property and integration tests (domain, service worker, xtask)");
     outcomes.push(suite(
         "native tests",
-        cargo().args(["test", "-p", "anxun-domain", "-p", "xtask"]),
+        cargo().args([
+            "test",
+            "-p",
+            "anxun-domain",
+            "-p",
+            "anxun-service-worker",
+            "-p",
+            "xtask",
+        ]),
     ));
 
     step("In-browser tests (wasm-bindgen-test, headless Chromium)");
@@ -196,6 +206,7 @@ fn end_to_end(e2e_dir: &std::path::Path) -> Outcome {
     let result = (|| -> Result<Counts> {
         crate::fixtures::write(&[])?;
         dist::build()?;
+        let second_build = dist::labelled_copy("B")?;
         let server = dist::build_server(dist::Profile::Debug)?;
         let report = e2e_dir.join("test-results/report.json");
         let _ = fs::remove_file(&report);
@@ -204,6 +215,7 @@ fn end_to_end(e2e_dir: &std::path::Path) -> Outcome {
             .current_dir(e2e_dir)
             .env("ANXUN_SERVER_BIN", &server)
             .env("ANXUN_STATIC_DIR", dist::dist_dir())
+            .env("ANXUN_STATIC_DIR_B", &second_build)
             .env("ANXUN_E2E_PORT", postgres::free_port()?.to_string())
             .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
             .status()

@@ -12,6 +12,15 @@ use leptos_router::{components::A, hooks::use_location};
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    // What was typed counts as saved after the next local save, or once its screen is left.
+    let shell = crate::service_worker::use_shell();
+    let state = crate::state::use_db();
+    let location = use_location();
+    Effect::new(move || {
+        state.changes();
+        location.pathname.track();
+        shell.saved();
+    });
     view! {
         <a class="skip-link" href="#main">
             {move || t_string!(i18n, skip_to_content)}
@@ -25,6 +34,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <LanguageSwitch />
         </header>
         <main id="main" class="app-main">
+            <crate::components::update_prompt::UpdatePrompt />
             <crate::components::storage_banner::StorageBanner />
             {children()}
         </main>

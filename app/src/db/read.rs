@@ -108,6 +108,19 @@ impl Db {
         Ok(rows.into_iter().map(|row| row.record).collect())
     }
 
+    /// How many changes wait in the outbox for the server.
+    pub async fn outbox_len(&self) -> Result<u32, DbError> {
+        self.reopening(async || {
+            let database = self.database();
+            let tx = database
+                .transaction(OUTBOX)
+                .with_mode(TransactionMode::Readonly)
+                .build()?;
+            Ok(tx.object_store(OUTBOX)?.count().await?)
+        })
+        .await
+    }
+
     /// Bytes used by photo evidence on this device (a total kept as photos are stored, so
     /// that no photo is read to tell it).
     pub async fn photo_bytes(&self) -> Result<u64, DbError> {

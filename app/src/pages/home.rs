@@ -21,6 +21,7 @@ pub fn Home() -> impl IntoView {
         <section class="screen">
             <h1>{move || t_string!(i18n, home.title)}</h1>
             <p class="lead">{move || t_string!(i18n, home.intro)}</p>
+            <crate::components::install_hint::InstallHint />
             <h2>{move || t_string!(i18n, home.areas_title)}</h2>
             <ul class="area-list">
                 {Area::ALL

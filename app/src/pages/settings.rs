@@ -1,11 +1,13 @@
 //! The settings screen: who is inspecting on this device, language, storage (space used, by
-//! photos, whether it is kept) and version.
+//! photos, whether it is kept), changes waiting to be sent, version, build and the offline
+//! shell's state.
 
 use crate::{
     components::language_switch::LanguageSwitch,
     db::storage,
     i18n::{t_string, use_i18n},
     profile::ProfileInput,
+    service_worker::{WorkerState, use_shell},
     state::use_db,
 };
 use leptos::prelude::*;
@@ -34,8 +36,10 @@ pub fn Settings() -> impl IntoView {
                     <p class="hint">{move || t_string!(i18n, settings.language_hint)}</p>
                 </dd>
                 <StorageInfo />
+                <PendingChanges />
                 <dt>{move || t_string!(i18n, settings.version)}</dt>
                 <dd data-testid="app-version">{env!("CARGO_PKG_VERSION")}</dd>
+                <ShellInfo />
             </dl>
         </section>
     }
@@ -126,6 +130,61 @@ fn ProfileForm() -> impl IntoView {
                     })
             }}
         </form>
+    }
+}
+
+/// The offline shell: the build the service worker serves and where the worker stands.
+#[component]
+fn ShellInfo() -> impl IntoView {
+    let i18n = use_i18n();
+    let shell = use_shell();
+    let state = move || match shell.state.get() {
+        WorkerState::Unsupported => t_string!(i18n, shell.unsupported).to_owned(),
+        WorkerState::Installing => t_string!(i18n, shell.installing).to_owned(),
+        WorkerState::Ready => t_string!(i18n, shell.ready).to_owned(),
+        WorkerState::UpdateWaiting => t_string!(i18n, shell.update_waiting).to_owned(),
+        WorkerState::Failed(reason) => format!("{} ({reason})", t_string!(i18n, shell.failed)),
+    };
+    view! {
+        <dt>{move || t_string!(i18n, shell.build)}</dt>
+        <dd>
+            <span data-testid="app-build">
+                {move || shell.build.get().map(|b| b.build).unwrap_or_else(|| "—".into())}
+            </span>
+            {move || {
+                shell
+                    .build
+                    .get()
+                    .map(|b| format!(" · {} · {}", b.files, megabytes(b.bytes)))
+            }}
+            {crate::service_worker::build_label()
+                .map(|label| view! { " · " <span data-testid="build-label">{label}</span> })}
+        </dd>
+        <dt>{move || t_string!(i18n, shell.title)}</dt>
+        <dd data-testid="shell-state">{state}</dd>
+    }
+}
+
+/// How many local changes wait to be sent.
+#[component]
+fn PendingChanges() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_db();
+    let pending = LocalResource::new(move || {
+        let db = state.db();
+        state.changes();
+        async move {
+            match db {
+                Some(db) => db.outbox_len().await.ok(),
+                None => None,
+            }
+        }
+    });
+    view! {
+        <dt>{move || t_string!(i18n, settings.pending)}</dt>
+        <dd data-testid="pending-changes">
+            {move || pending.get().flatten().map(|n| n.to_string()).unwrap_or_else(|| "—".into())}
+        </dd>
     }
 }
 

@@ -1,5 +1,10 @@
 // Shared test helpers: a page that fails the test on any console error or uncaught exception.
 import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 type Fixtures = { consoleErrors: string[] };
 
@@ -21,6 +26,25 @@ export { expect };
 export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await expect(page.locator('nav.app-nav')).toBeVisible();
+}
+
+/**
+ * Opens a path and waits until the service worker has cached the app shell and controls the
+ * page: from then on the app starts with no network ("after one visit online").
+ */
+export async function openReady(page: Page, path: string): Promise<void> {
+  await open(page, path);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+    timeout: 30_000,
+  });
+}
+
+/** Stops every service worker of the browser, so that the next request starts one cold. */
+export async function stopServiceWorkers(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
 }
 
 /** Sets the inspector's profile on the device (settings screen). */
@@ -86,4 +110,50 @@ export async function passAll(page: Page): Promise<void> {
       }
     }
   }
+}
+
+/** A server of a test's own, which the test may stop (a real outage, not an emulated one). */
+export type Server = { baseURL: string; stop: () => void };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Starts anxun-server on a free port serving `staticDir` (the release build by default). */
+export async function startServer(staticDir?: string): Promise<Server> {
+  const bin = process.env.ANXUN_SERVER_BIN;
+  const dir = staticDir ?? process.env.ANXUN_STATIC_DIR;
+  if (!bin || !dir) {
+    throw new Error('ANXUN_SERVER_BIN and ANXUN_STATIC_DIR must be set (cargo xtask test sets them)');
+  }
+  const port = await freePort();
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'anxun-e2e-own-'));
+  const child: ChildProcess = spawn(
+    bin,
+    ['--bind', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', dir],
+    { stdio: 'ignore', env: { ...process.env, ANXUN_LOG: 'warn', ANXUN_ADMIN_PASSWORD: 'e2e-own-admin' } },
+  );
+  const baseURL = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    child.kill();
+    fs.rmSync(data, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${baseURL}/api/health`)).ok) return { baseURL, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error(`anxun-server did not start on ${baseURL}`);
 }

@@ -1,10 +1,11 @@
 // Data entered on the device outlives the browser: a draft made offline is still there, with
-// its answers and photo, after the browser is closed and started again with the same profile.
+// its answers and photo, after the browser is closed and started again with the same profile,
+// with the network still off.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
-import { test, expect, open, setProfile, createSite } from './fixtures';
+import { test, expect, open, openReady, setProfile, createSite } from './fixtures';
 
 test('a draft survives closing and reopening the browser', async ({ baseURL }, testInfo) => {
   test.setTimeout(120_000);
@@ -17,7 +18,7 @@ test('a draft survives closing and reopening the browser', async ({ baseURL }, t
   try {
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
-    await open(page, '/');
+    await openReady(page, '/');
     await context.setOffline(true);
     await setProfile(page, '王网格');
     await createSite(page, '持久化测试商铺', 'ebike');
@@ -34,7 +35,9 @@ test('a draft survives closing and reopening the browser', async ({ baseURL }, t
     await expect(page.getByTestId('save-state')).toContainText('已保存在本机');
     await context.close();
 
+    // Reopened with no network: the app starts from the service worker's cache.
     context = await launch();
+    await context.setOffline(true);
     page = context.pages()[0] ?? (await context.newPage());
     await open(page, url);
     await expect(page.getByTestId('checklist-progress')).toContainText('2 / ');
