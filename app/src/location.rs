@@ -38,13 +38,23 @@ fn field(object: &JsValue, name: &str) -> JsValue {
 
 /// Asks for one position (high accuracy, at most `timeout_ms`, a fix at most a minute old).
 pub async fn current_position(timeout_ms: u32) -> Result<GeoPoint, LocationError> {
+    position(timeout_ms, 60_000).await
+}
+
+/// Asks for a new fix, not one the device remembers: where the inspector stands now (a
+/// finding may be in another building than the one where the inspection started).
+pub async fn fresh_position(timeout_ms: u32) -> Result<GeoPoint, LocationError> {
+    position(timeout_ms, 0).await
+}
+
+async fn position(timeout_ms: u32, maximum_age_ms: u32) -> Result<GeoPoint, LocationError> {
     let geolocation = web_sys::window()
         .and_then(|window| window.navigator().geolocation().ok())
         .ok_or(LocationError::Unsupported)?;
     let options = web_sys::PositionOptions::new();
     options.set_enable_high_accuracy(true);
     options.set_timeout(timeout_ms);
-    options.set_maximum_age(60_000);
+    options.set_maximum_age(maximum_age_ms);
 
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let ok = Closure::once_into_js(move |position: JsValue| {

@@ -113,6 +113,9 @@ impl Shell {
     }
 }
 
+/// How long the screen must be quiet before a requested update is applied.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(1_200);
+
 /// Registers the worker in the background and provides [`Shell`].
 pub fn provide_shell() -> Shell {
     let shell = Shell {
@@ -135,7 +138,18 @@ pub fn provide_shell() -> Shell {
     });
     Effect::new(move || {
         if shell.gate.get().decide() == Ok(true) {
-            activate_waiting(shell);
+            // Once the screen has settled: a request the page makes to the old worker while the
+            // browser stops it for the new one (Chromium re-fetches the favicon after every
+            // in-app navigation, such as the one after a save) can leave the activation
+            // stalled until the browser gives up on the old worker, minutes later.
+            set_timeout(
+                move || {
+                    if shell.gate.get_untracked().decide() == Ok(true) {
+                        activate_waiting(shell);
+                    }
+                },
+                SETTLE,
+            );
         }
     });
     leptos::task::spawn_local(register(shell));
@@ -190,8 +204,14 @@ async fn register(shell: Shell) {
 
     // Look for a new build when the app comes back to the foreground or online, and hourly.
     let check = move || {
-        if let Some(registration) = shell.registration.get_untracked() {
-            let _ = registration.update();
+        let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
+        if let (true, Some(registration)) = (online, shell.registration.get_untracked()) {
+            // A failed check (the network went away meanwhile) is retried at the next one.
+            if let Ok(checked) = registration.update() {
+                leptos::task::spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(checked).await;
+                });
+            }
         }
     };
     let _ = window_event_listener(leptos::ev::online, move |_| check());

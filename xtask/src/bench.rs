@@ -83,9 +83,10 @@ pub fn bench(args: &[String]) -> Result<()> {
 }
 
 /// Budgets of the offline shell benchmarks (tests/e2e/bench/shell.mjs).
-const SHELL_BUDGETS: [(&str, &str); 7] = [
+const SHELL_BUDGETS: [(&str, &str); 8] = [
     ("offline_cold_start_4x_cpu_median", "≤ 1000 ms"),
     ("offline_cold_start_4x_cpu_max", "—"),
+    ("offline_cold_start_4x_cpu_driver_median", "—"),
     ("fast3g_first_screen", "—"),
     ("fast3g_first_screen_bytes", "—"),
     ("fast3g_worker_installed", "report"),

@@ -230,7 +230,8 @@ impl Inspection {
             override_reason: None,
             location_detail: None,
             photos: Vec::new(),
-            gps: self.location,
+            // Its own fix, when the device gives one; the inspection's position otherwise.
+            gps: None,
             requirement: None,
             rectification: Rectification::ByDeadline {
                 deadline: today + chrono::Duration::days(7),

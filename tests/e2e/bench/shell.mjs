@@ -69,7 +69,19 @@ async function coldStart(browser) {
   });
   await first.close();
   await context.setOffline(true);
+  // The moment the first screen is in the document (heading and navigation bar), recorded in
+  // the page itself so that the measurement does not include the test driver's polling.
+  await context.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('nav.app-nav') && document.querySelector('main h1')) {
+        window.__anxunFirstScreen = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { subtree: true, childList: true });
+  });
   const times = [];
+  const seen = [];
   for (let i = 0; i < RUNS; i++) {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -81,13 +93,16 @@ async function coldStart(browser) {
     await page.getByRole('heading', { level: 1 }).waitFor();
     const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
     if (!controlled) throw new Error('the cold start was not served by the worker');
-    times.push(await page.evaluate(() => performance.now()));
+    seen.push(await page.evaluate(() => performance.now()));
+    times.push(await page.evaluate(() => window.__anxunFirstScreen));
     await cdp.detach();
     await page.close();
   }
   await context.close();
   report('offline_cold_start_4x_cpu_median', median(times), 'ms');
   report('offline_cold_start_4x_cpu_max', Math.max(...times), 'ms');
+  // The same start as the test driver sees it (its polling adds to the time).
+  report('offline_cold_start_4x_cpu_driver_median', median(seen), 'ms');
 }
 
 async function installOverFast3g(browser) {

@@ -9,6 +9,7 @@ use crate::{
         photos::{PhotoInput, PhotoStrip},
     },
     i18n::{Locale, t_string, use_i18n},
+    location::{self, LocationError},
 };
 use anxun_domain::{
     hazard::Severity,
@@ -416,6 +417,33 @@ fn FindingCard(editor: Editor, hazard: HazardId) -> impl IntoView {
     });
     let own_photos = Signal::derive(move || finding.get().map(|f| f.photos).unwrap_or_default());
     let is_ad_hoc = move || finding.get().is_some_and(|f| f.item.is_none());
+    // The finding's own position, asked once when a draft finding has none; without it the
+    // inspection's position stands in.
+    let asking = RwSignal::new(None::<Result<(), LocationError>>);
+    if !locked.get_untracked() && finding.get_untracked().is_some_and(|f| f.gps.is_none()) {
+        leptos::task::spawn_local(async move {
+            match location::fresh_position(15_000).await {
+                Ok(point) => {
+                    asking.set(Some(Ok(())));
+                    if finding.get_untracked().is_some_and(|f| f.gps.is_none()) {
+                        change(Box::new(move |f| f.gps = Some(point)));
+                    }
+                }
+                Err(error) => asking.set(Some(Err(error))),
+            }
+        });
+    }
+    let gps_text = move || match finding.get().and_then(|f| f.gps) {
+        Some(point) => format!(
+            "{} ±{:.0} m",
+            t_string!(i18n, findings.gps_own),
+            point.accuracy_m().unwrap_or(0.0)
+        ),
+        None => match asking.get() {
+            None if !locked.get() => t_string!(i18n, location.asking).to_owned(),
+            _ => t_string!(i18n, findings.gps_inspection).to_owned(),
+        },
+    };
     let add_after = Callback::new(move |files: Vec<web_sys::File>| {
         editor.add_photos(files, move |inspection, hashes| {
             let finding = inspection
@@ -490,6 +518,7 @@ fn FindingCard(editor: Editor, hazard: HazardId) -> impl IntoView {
                 |f| f.location_detail.as_ref(),
                 |f, text| f.location_detail = text,
             )}
+            <p class="hint" data-testid="finding-gps">{gps_text}</p>
             <Show when=is_ad_hoc>
                 <PhotoStrip photos=own_photos on_delete=delete_own locked=locked />
                 <PhotoInput
