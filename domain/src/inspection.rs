@@ -19,6 +19,7 @@ use crate::{
     ids::{HazardId, InspectionId, SiteId, UserId},
     photo::Sha256Hex,
     site::{Area, FireClass, Site},
+    tagged::{MissingField, required},
     template::{AnswerSpec, CombinedClause, DefaultSeverity, Item, ItemId, Template, TemplateRef},
     text::Text,
 };
@@ -130,7 +131,11 @@ pub struct Signature {
 
 /// The site representative's signature, or the record of a refusal (拒签及原因).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind",
+    try_from = "RepresentativeSignatureWire"
+)]
 pub enum RepresentativeSignature {
     /// 现场负责人签字.
     Signed(Signature),
@@ -143,6 +148,43 @@ pub enum RepresentativeSignature {
         /// When.
         recorded_at: DateTime<Utc>,
     },
+}
+
+/// [`RepresentativeSignature`] as read (see [`crate::tagged`]).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct RepresentativeSignatureWire {
+    kind: RepresentativeSignatureKind,
+    name: Option<Text>,
+    image: Option<Sha256Hex>,
+    signed_at: Option<DateTime<Utc>>,
+    reason: Option<Text>,
+    recorded_at: Option<DateTime<Utc>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RepresentativeSignatureKind {
+    Signed,
+    Refused,
+}
+
+impl TryFrom<RepresentativeSignatureWire> for RepresentativeSignature {
+    type Error = MissingField;
+    fn try_from(wire: RepresentativeSignatureWire) -> Result<Self, Self::Error> {
+        Ok(match wire.kind {
+            RepresentativeSignatureKind::Signed => RepresentativeSignature::Signed(Signature {
+                name: required(wire.name, "name")?,
+                image: required(wire.image, "image")?,
+                signed_at: required(wire.signed_at, "signed_at")?,
+            }),
+            RepresentativeSignatureKind::Refused => RepresentativeSignature::Refused {
+                name: wire.name,
+                reason: required(wire.reason, "reason")?,
+                recorded_at: required(wire.recorded_at, "recorded_at")?,
+            },
+        })
+    }
 }
 
 /// An inspection record. Fields are public for reading and for building from storage; state

@@ -32,6 +32,7 @@ pub mod shanghai;
 pub mod site;
 pub mod stats;
 pub mod sync;
+pub mod tagged;
 pub mod template;
 pub mod templates;
 pub mod text;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::tagged::{MissingField, required};
+
 /// The code of a district, street (街镇) or grid (网格): 1 to 32 ASCII letters, digits,
 /// `-` or `_`, for example `310104` or `310104003-012`.
 #[derive(
@@ -72,7 +74,7 @@ pub struct RegionPath {
 
 /// The part of the city a user may act on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "level")]
+#[serde(rename_all = "snake_case", tag = "level", try_from = "ScopeWire")]
 pub enum Scope {
     /// The whole city (administrators).
     City,
@@ -97,6 +99,46 @@ pub enum Scope {
         /// Grid code.
         grid: RegionCode,
     },
+}
+
+/// [`Scope`] as read (see [`crate::tagged`]).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct ScopeWire {
+    level: ScopeLevel,
+    district: Option<RegionCode>,
+    street: Option<RegionCode>,
+    grid: Option<RegionCode>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ScopeLevel {
+    City,
+    District,
+    Street,
+    Grid,
+}
+
+impl TryFrom<ScopeWire> for Scope {
+    type Error = MissingField;
+    fn try_from(wire: ScopeWire) -> Result<Self, Self::Error> {
+        Ok(match wire.level {
+            ScopeLevel::City => Scope::City,
+            ScopeLevel::District => Scope::District {
+                district: required(wire.district, "district")?,
+            },
+            ScopeLevel::Street => Scope::Street {
+                district: required(wire.district, "district")?,
+                street: required(wire.street, "street")?,
+            },
+            ScopeLevel::Grid => Scope::Grid {
+                district: required(wire.district, "district")?,
+                street: required(wire.street, "street")?,
+                grid: required(wire.grid, "grid")?,
+            },
+        })
+    }
 }
 
 impl Scope {

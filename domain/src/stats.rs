@@ -16,6 +16,7 @@ use crate::{
     region::{RegionCode, RegionPath},
     shanghai,
     site::Area,
+    tagged::{MissingField, required},
 };
 
 /// What statistics need to know about a hazard.
@@ -281,7 +282,11 @@ pub enum Dimension {
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
-#[serde(rename_all = "snake_case", tag = "dimension")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "dimension",
+    try_from = "GroupValueWire"
+)]
 pub enum GroupValue {
     /// An area.
     Area {
@@ -324,6 +329,53 @@ pub enum GroupValue {
         /// Quarter 1–4.
         quarter: u32,
     },
+}
+
+/// [`GroupValue`] as read (see [`crate::tagged`]); the tag is a [`Dimension`].
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct GroupValueWire {
+    dimension: Dimension,
+    area: Option<Area>,
+    severity: Option<Severity>,
+    district: Option<RegionCode>,
+    street: Option<RegionCode>,
+    region: Option<RegionPath>,
+    year: Option<i32>,
+    month: Option<u32>,
+    quarter: Option<u32>,
+}
+
+impl TryFrom<GroupValueWire> for GroupValue {
+    type Error = MissingField;
+    fn try_from(wire: GroupValueWire) -> Result<Self, Self::Error> {
+        Ok(match wire.dimension {
+            Dimension::Area => GroupValue::Area {
+                area: required(wire.area, "area")?,
+            },
+            Dimension::Severity => GroupValue::Severity {
+                severity: required(wire.severity, "severity")?,
+            },
+            Dimension::District => GroupValue::District {
+                district: required(wire.district, "district")?,
+            },
+            Dimension::Street => GroupValue::Street {
+                district: required(wire.district, "district")?,
+                street: required(wire.street, "street")?,
+            },
+            Dimension::Grid => GroupValue::Grid {
+                region: required(wire.region, "region")?,
+            },
+            Dimension::Month => GroupValue::Month {
+                year: required(wire.year, "year")?,
+                month: required(wire.month, "month")?,
+            },
+            Dimension::Quarter => GroupValue::Quarter {
+                year: required(wire.year, "year")?,
+                quarter: required(wire.quarter, "quarter")?,
+            },
+        })
+    }
 }
 
 fn region_value(dimension: Dimension, region: &RegionPath) -> Option<GroupValue> {

@@ -6,7 +6,9 @@ use crate::{
     ids::{MutationId, SiteId},
     inspection::Inspection,
     site::Site,
+    tagged::{MissingField, required},
 };
+use serde::Deserialize as _;
 
 /// Version of the mutation format, sent as `proto_v`.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -17,7 +19,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// (a completed inspection is never changed again); hazards change only by appending events,
 /// which the server applies with [`crate::hazard::Hazard::apply`] in arrival order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "op")]
+#[serde(rename_all = "snake_case", tag = "op", try_from = "MutationWire")]
 pub enum Mutation {
     /// Create or update a site.
     UpsertSite {
@@ -39,6 +41,86 @@ pub enum Mutation {
         /// The event.
         event: Box<HazardEvent>,
     },
+}
+
+/// [`Mutation`] as read (see [`crate::tagged`]).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct MutationWire {
+    op: MutationOp,
+    site: Option<SiteOrId>,
+    inspection: Option<Box<Inspection>>,
+    event: Option<Box<HazardEvent>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum MutationOp {
+    UpsertSite,
+    DeleteSite,
+    SaveInspection,
+    HazardEvent,
+}
+
+/// The `site` field: the whole site for `upsert_site`, its id for `delete_site`.
+enum SiteOrId {
+    Site(Box<Site>),
+    Id(SiteId),
+}
+
+impl<'de> serde::Deserialize<'de> for SiteOrId {
+    /// Told apart by shape (an object or a string) as the value is read, without buffering.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SiteOrId;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a site or a site id")
+            }
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<SiteOrId, E> {
+                let id = serde::de::value::StrDeserializer::new(id);
+                SiteId::deserialize(id).map(SiteOrId::Id)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SiteOrId, A::Error> {
+                let site = Site::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(SiteOrId::Site(Box::new(site)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Why a [`Mutation`] could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MutationWireError {
+    /// A field the `op` requires is missing.
+    #[error(transparent)]
+    MissingField(#[from] MissingField),
+    /// `site` is an id where a site is needed, or the other way round.
+    #[error("`site` must be a site for `upsert_site` and a site id for `delete_site`")]
+    SiteShape,
+}
+
+impl TryFrom<MutationWire> for Mutation {
+    type Error = MutationWireError;
+    fn try_from(wire: MutationWire) -> Result<Self, Self::Error> {
+        Ok(match wire.op {
+            MutationOp::UpsertSite => match required(wire.site, "site")? {
+                SiteOrId::Site(site) => Mutation::UpsertSite { site },
+                SiteOrId::Id(_) => return Err(MutationWireError::SiteShape),
+            },
+            MutationOp::DeleteSite => match required(wire.site, "site")? {
+                SiteOrId::Id(site) => Mutation::DeleteSite { site },
+                SiteOrId::Site(_) => return Err(MutationWireError::SiteShape),
+            },
+            MutationOp::SaveInspection => Mutation::SaveInspection {
+                inspection: required(wire.inspection, "inspection")?,
+            },
+            MutationOp::HazardEvent => Mutation::HazardEvent {
+                event: required(wire.event, "event")?,
+            },
+        })
+    }
 }
 
 /// An outbox entry as pushed to the server.

@@ -11,7 +11,10 @@ use std::fmt;
 
 pub use ids::{CombinedClause, IdError, ItemId, TemplateId};
 
-use crate::site::Area;
+use crate::{
+    site::Area,
+    tagged::{MissingField, required},
+};
 
 /// A checklist template for one area, at one version.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -140,7 +143,7 @@ pub struct Item {
 /// How an item is answered. Every item takes a verdict (pass / fail / not applicable);
 /// some also take a measured number or a choice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case", tag = "kind", try_from = "AnswerSpecWire")]
 pub enum AnswerSpec {
     /// 符合 / 不符合 / 不适用 only.
     PassFail,
@@ -166,6 +169,49 @@ pub enum AnswerSpec {
         /// The options.
         options: Vec<ChoiceOption>,
     },
+}
+
+/// [`AnswerSpec`] as read (see [`crate::tagged`]).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct AnswerSpecWire {
+    kind: AnswerKind,
+    label: Option<Bilingual>,
+    unit: Option<String>,
+    min: Option<f64>,
+    max: Option<f64>,
+    fail_above: Option<f64>,
+    fail_below: Option<f64>,
+    options: Option<Vec<ChoiceOption>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AnswerKind {
+    PassFail,
+    Number,
+    Choice,
+}
+
+impl TryFrom<AnswerSpecWire> for AnswerSpec {
+    type Error = MissingField;
+    fn try_from(wire: AnswerSpecWire) -> Result<Self, Self::Error> {
+        Ok(match wire.kind {
+            AnswerKind::PassFail => AnswerSpec::PassFail,
+            AnswerKind::Number => AnswerSpec::Number {
+                label: required(wire.label, "label")?,
+                unit: required(wire.unit, "unit")?,
+                min: required(wire.min, "min")?,
+                max: required(wire.max, "max")?,
+                fail_above: wire.fail_above,
+                fail_below: wire.fail_below,
+            },
+            AnswerKind::Choice => AnswerSpec::Choice {
+                label: required(wire.label, "label")?,
+                options: required(wire.options, "options")?,
+            },
+        })
+    }
 }
 
 /// One option of a choice item.

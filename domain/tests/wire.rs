@@ -367,3 +367,243 @@ fn deserialisation_rechecks_newtypes() {
             .contains("at least one area")
     );
 }
+
+/// Serialises, reads back (also with the keys reordered, so the tag is not always first) and
+/// checks that the value and its JSON are unchanged.
+fn assert_round_trip<T>(value: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let json = serde_json::to_string(value).unwrap();
+    let read: T = serde_json::from_str(&json).unwrap();
+    assert_eq!(&read, value, "{json}");
+    assert_eq!(serde_json::to_string(&read).unwrap(), json);
+    // serde_json::Value sorts the keys.
+    let sorted = serde_json::from_str::<serde_json::Value>(&json)
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        &serde_json::from_str::<T>(&sorted).unwrap(),
+        value,
+        "{sorted}"
+    );
+}
+
+/// Every variant of every internally tagged enum is read back as written (they are read
+/// through flat wire structs, see `anxun_domain::tagged`).
+#[test]
+fn tagged_enums_round_trip() {
+    use anxun_domain::{
+        docno::DocNumber,
+        hazard::{DeterminationMethod, InterimMeasure},
+        inspection::finding::Rectification,
+        region::Scope,
+        stats::GroupValue,
+        sync::{Mutation, OutboxEntry},
+        template::Department,
+    };
+
+    let template = templates::builtin_for(Area::Gas);
+    let mut inspection = gas_inspection(&template);
+    inspection
+        .complete(&template, t0() + chrono::Duration::minutes(45))
+        .unwrap();
+    // A report with every optional field set.
+    let mut report = inspection.findings(&template, &site()).pop().unwrap();
+    report.number = Some(DocNumber::parse("YH-20261123-7K3F-0001").unwrap());
+    report.credit_code = site().credit_code().cloned();
+    report.address = Some(text("漕溪北路1号"));
+    report.category = Some(text("燃气"));
+    report.gps = Some(anxun_domain::geo::GeoPoint::parse(31.19, 121.43, Some(8.0)).unwrap());
+    report.default_severity = Some(Severity::General);
+    report.override_reason = Some(text("地下空间"));
+    report.interim_measures = vec![InterimMeasure::StopUse];
+    report.suggested_rectification = Some(text("撤出钢瓶"));
+    report.refer_to = vec![Department::Housing];
+    assert!(report.item.is_some() && report.inspection.is_some() && !report.basis.is_empty());
+
+    let boss = supervisor(2);
+    let mut ev = Events::new();
+    let actions = vec![
+        HazardAction::Report(Box::new(report)),
+        HazardAction::Assign {
+            responsible: responsible(),
+            requirement: Some(text("立即停用")),
+            deadline: t0() + days(3),
+            notice: Some(DocNumber::parse("ZG-20261123-7K3F-0001").unwrap()),
+            department: Some(Department::Housing),
+        },
+        HazardAction::Assign {
+            responsible: responsible(),
+            requirement: None,
+            deadline: t0() + days(3),
+            notice: None,
+            department: None,
+        },
+        HazardAction::StartRectification {
+            interim_measures: vec![InterimMeasure::StopUse],
+        },
+        HazardAction::RectifyOnSpot {
+            measures: text("已关阀"),
+            after_photos: vec![photo(30)],
+        },
+        HazardAction::SubmitRectification {
+            measures: text("钢瓶已撤出"),
+            after_photos: vec![photo(31)],
+        },
+        HazardAction::Reinspect {
+            passed: false,
+            photos: vec![photo(32)],
+            inspection: Some(InspectionId::from_parts(t0(), [4; 10])),
+        },
+        HazardAction::RequestExtension {
+            new_deadline: t0() + days(10),
+        },
+        HazardAction::DecideExtension { approved: true },
+        HazardAction::ListSupervision {
+            authority: text("区应急局"),
+            document: text("徐应急〔2026〕1号"),
+            deadline: t0() + days(30),
+        },
+        HazardAction::ChangeSeverity {
+            to: Severity::Major,
+            determination: DeterminationMethod::CombinedCount,
+            collective_review: true,
+        },
+        HazardAction::Close {
+            approval: Some(text("同意销号")),
+        },
+        HazardAction::Dismiss,
+    ];
+    let events: Vec<HazardEvent> = actions
+        .into_iter()
+        .map(|action| ev.event(&boss, Some("理由"), action))
+        .collect();
+    for event in &events {
+        assert_round_trip(event);
+    }
+
+    let mutations = [
+        Mutation::UpsertSite {
+            site: Box::new(site()),
+        },
+        Mutation::DeleteSite { site: site().id() },
+        Mutation::SaveInspection {
+            inspection: Box::new(inspection.clone()),
+        },
+        Mutation::HazardEvent {
+            event: Box::new(events[0].clone()),
+        },
+    ];
+    for (seq, mutation) in mutations.into_iter().enumerate() {
+        assert_round_trip(&OutboxEntry {
+            mutation_id: anxun_domain::ids::MutationId::from_parts(t0(), [5; 10]),
+            seq: seq as u64,
+            mutation,
+        });
+    }
+
+    assert_round_trip(&inspection.representative);
+    assert_round_trip(
+        &inspection
+            .inspector_signature
+            .clone()
+            .map(RepresentativeSignature::Signed),
+    );
+    assert_round_trip(&RepresentativeSignature::Refused {
+        name: None,
+        reason: text("拒绝"),
+        recorded_at: t0(),
+    });
+
+    assert_round_trip(&Rectification::OnTheSpot {
+        measures: Some(text("已关阀")),
+        after_photos: vec![photo(1)],
+    });
+    assert_round_trip(&Rectification::OnTheSpot {
+        measures: None,
+        after_photos: vec![],
+    });
+    assert_round_trip(&Rectification::ByDeadline {
+        deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    });
+
+    for actor in [inspector(1), supervisor(2), admin(3)] {
+        assert_round_trip(&actor.scope);
+    }
+    assert_round_trip(&Scope::District {
+        district: code("310104"),
+    });
+
+    for value in [
+        GroupValue::Area { area: Area::Ebike },
+        GroupValue::Severity {
+            severity: Severity::Major,
+        },
+        GroupValue::District {
+            district: code("310104"),
+        },
+        GroupValue::Street {
+            district: code("310104"),
+            street: code("310104003"),
+        },
+        GroupValue::Grid { region: region() },
+        GroupValue::Month {
+            year: 2026,
+            month: 11,
+        },
+        GroupValue::Quarter {
+            year: 2026,
+            quarter: 4,
+        },
+    ] {
+        assert_round_trip(&value);
+    }
+
+    for item in template.items() {
+        assert_round_trip(&item.answer);
+    }
+}
+
+/// A tagged object without a field its tag requires, or with fields of the wrong shape, is
+/// refused with a message naming the field; fields of other variants are ignored.
+#[test]
+fn tagged_enums_refuse_missing_fields() {
+    use anxun_domain::{hazard::HazardAction, region::Scope, sync::Mutation};
+
+    let err = serde_json::from_str::<Scope>(r#"{"level":"street","district":"310104"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing field `street`"), "{err}");
+    assert_eq!(
+        serde_json::from_str::<Scope>(r#"{"district":"310104","level":"district","grid":"x"}"#)
+            .unwrap(),
+        Scope::District {
+            district: code("310104")
+        }
+    );
+    let err = serde_json::from_str::<Scope>(r#"{"level":"town"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown variant `town`"), "{err}");
+    let err = serde_json::from_str::<HazardAction>(r#"{"type":"decide_extension"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing field `approved`"), "{err}");
+
+    let site_json = serde_json::to_string(&site()).unwrap();
+    let id_json = serde_json::to_string(&site().id()).unwrap();
+    for bad in [
+        format!(r#"{{"op":"delete_site","site":{site_json}}}"#),
+        format!(r#"{{"op":"upsert_site","site":{id_json}}}"#),
+    ] {
+        let err = serde_json::from_str::<Mutation>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`site` must be a site"), "{err}");
+    }
+    let err = serde_json::from_str::<Mutation>(r#"{"op":"delete_site","site":"G01"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("UUID"), "{err}");
+}

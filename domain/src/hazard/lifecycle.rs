@@ -37,6 +37,8 @@
 //! unchanged if the event is identical (so the server can replay retried uploads), and an error
 //! if it differs.
 
+mod wire;
+
 use chrono::{DateTime, Utc};
 
 use super::{
@@ -145,7 +147,11 @@ pub struct HazardEvent {
 
 /// What an event does. See the module documentation for who may do what.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "type",
+    try_from = "wire::HazardActionWire"
+)]
 pub enum HazardAction {
     /// 上账: creates the hazard.
     Report(Box<NewHazard>),

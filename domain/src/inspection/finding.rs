@@ -23,6 +23,7 @@ use crate::{
     role::Actor,
     shanghai,
     site::Site,
+    tagged::{MissingField, required},
     template::{DefaultSeverity, ItemId, Template},
     text::Text,
 };
@@ -30,7 +31,11 @@ use chrono::Utc;
 
 /// How a finding is to be fixed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case", tag = "mode")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "mode",
+    try_from = "RectificationWire"
+)]
 pub enum Rectification {
     /// 当场整改: fixed while the inspector is there.
     OnTheSpot {
@@ -44,6 +49,31 @@ pub enum Rectification {
         /// 整改期限.
         deadline: NaiveDate,
     },
+}
+
+/// [`Rectification`] as read (see [`crate::tagged`]).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct RectificationWire {
+    mode: RectificationMode,
+    measures: Option<Text>,
+    after_photos: Option<Vec<Sha256Hex>>,
+    deadline: Option<NaiveDate>,
+}
+
+impl TryFrom<RectificationWire> for Rectification {
+    type Error = MissingField;
+    fn try_from(wire: RectificationWire) -> Result<Self, Self::Error> {
+        Ok(match wire.mode {
+            RectificationMode::OnTheSpot => Rectification::OnTheSpot {
+                measures: wire.measures,
+                after_photos: required(wire.after_photos, "after_photos")?,
+            },
+            RectificationMode::ByDeadline => Rectification::ByDeadline {
+                deadline: required(wire.deadline, "deadline")?,
+            },
+        })
+    }
 }
 
 /// A finding being recorded: from a failed item (`item` set) or ad hoc.
