@@ -83,8 +83,7 @@ pub fn labelled_copy(label: &str) -> Result<PathBuf> {
     let meta = format!("<meta name=\"anxun-build-label\" content=\"{label}\" />");
     let html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
     std::fs::write(&index, html)?;
-    // The worker script as Trunk copies it, before the precache hook filled it in.
-    std::fs::copy(root().join("public/sw.js"), to.join("sw.js"))?;
+    // As a deployment would relabel a build: list it again for the service worker.
     let (build, _) = crate::precache::write(&to)?;
     precompress(&to)?;
     println!("Build {build} (label {label}) in {}", to.display());

@@ -114,17 +114,21 @@ pub fn build_id(entries: &[Entry]) -> String {
     hex::encode(hasher.finalize())[..16].to_owned()
 }
 
-/// Replaces the placeholder line of the worker script with the list.
+/// Replaces the placeholder line of the worker script (or the list an earlier run wrote, so that
+/// a deployed `dist/` can be listed again after a change) with the list.
 fn fill(script: &str, build: &str, entries: &[Entry]) -> Result<String> {
-    if !script.contains(PLACEHOLDER) {
+    let Some(line) = script
+        .lines()
+        .find(|line| *line == PLACEHOLDER || line.starts_with("const PRECACHE = {"))
+    else {
         bail!("sw.js has no precache placeholder (`{PLACEHOLDER}`)");
-    }
+    };
     let files: Vec<serde_json::Value> = entries
         .iter()
         .map(|e| serde_json::json!([e.url, e.sha256, e.bytes]))
         .collect();
     let list = serde_json::json!({ "build": build, "files": files });
-    Ok(script.replace(PLACEHOLDER, &format!("const PRECACHE = {list};")))
+    Ok(script.replacen(line, &format!("const PRECACHE = {list};"), 1))
 }
 
 #[cfg(test)]
@@ -163,9 +167,16 @@ mod tests {
         );
         assert!(!script.contains(PLACEHOLDER));
 
-        shell(&dir, "<html>b</html>");
+        // Listing again (a deployment that changed a file) replaces the earlier list.
+        fs::write(dir.join("index.html"), "<html>b</html>").unwrap();
         let (second, _) = write(&dir).unwrap();
         assert_ne!(first, second);
+        let script = fs::read_to_string(dir.join("sw.js")).unwrap();
+        assert!(
+            script.contains(&format!("\"build\":\"{second}\"")),
+            "{script}"
+        );
+        assert!(!script.contains(&first));
         fs::remove_dir_all(&dir).unwrap();
     }
 

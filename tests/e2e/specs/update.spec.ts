@@ -63,6 +63,9 @@ test('a new build is offered, can be put off, and applies only when nothing is b
     await page.getByTestId('nav-settings').click();
     await expect(page.getByTestId('app-build')).toHaveText(buildA ?? '');
     await expect(page.getByTestId('shell-state')).toHaveText('新版本已下载，等待更新');
+    await expect(page.getByTestId('pending-changes')).toHaveText(/^\d+$/);
+    const pendingA = Number(await page.getByTestId('pending-changes').textContent());
+    expect(pendingA).toBeGreaterThan(0);
 
     // A reload keeps A (the new worker waits) and offers the update again.
     await open(page, draft);
@@ -107,6 +110,9 @@ test('a new build is offered, can be put off, and applies only when nothing is b
     await expect(page.getByTestId('app-build')).not.toHaveText(buildA ?? '', { timeout: 10_000 });
     await expect(page.getByTestId('build-label')).toHaveText('B');
     await expect(page.getByTestId('shell-state')).toHaveText('已可离线使用');
+    // A's outbox is B's: nothing waiting to be sent was lost (and the site and note were added).
+    await expect(page.getByTestId('pending-changes')).toHaveText(/^\d+$/);
+    expect(Number(await page.getByTestId('pending-changes').textContent())).toBeGreaterThan(pendingA);
     expect(errors).toEqual([]);
     await context.close();
   } finally {
