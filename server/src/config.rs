@@ -1,5 +1,6 @@
 //! Settings from flags and environment variables: the only place either is read.
 
+use chrono::TimeDelta;
 use clap::Parser;
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -35,6 +36,10 @@ pub struct Args {
     /// Password of the first administrator `admin` (generated and printed once when unset).
     #[arg(long, env = "ANXUN_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+
+    /// How many days a sign-in lasts before the app must sign in again (1 to 365).
+    #[arg(long, env = "ANXUN_SESSION_DAYS", default_value_t = 30)]
+    pub session_days: u32,
 
     /// Log filter, e.g. `info` or `anxun_server=debug,tower_http=debug` (also RUST_LOG).
     #[arg(long, env = "ANXUN_LOG")]
@@ -79,6 +84,8 @@ pub struct Settings {
     pub demo: bool,
     pub demo_password: Option<String>,
     pub admin_password: Option<String>,
+    /// How long a session token is valid after sign-in.
+    pub session_lifetime: TimeDelta,
     pub log: Option<String>,
 }
 
@@ -109,6 +116,9 @@ impl Settings {
                 return Err(ConfigError::WeakPassword);
             }
         }
+        if !(1..=365).contains(&args.session_days) {
+            return Err(ConfigError::SessionDays(args.session_days));
+        }
         Ok(Settings {
             bind,
             data_dir: args.data_dir,
@@ -117,6 +127,7 @@ impl Settings {
             demo: args.demo,
             demo_password: args.demo_password,
             admin_password: args.admin_password,
+            session_lifetime: TimeDelta::days(i64::from(args.session_days)),
             log: args.log,
         })
     }
@@ -131,6 +142,8 @@ pub enum ConfigError {
     DatabaseScheme(String),
     #[error("ANXUN_DEMO_PASSWORD and ANXUN_ADMIN_PASSWORD need at least 8 characters")]
     WeakPassword,
+    #[error("--session-days/ANXUN_SESSION_DAYS must be between 1 and 365, not {0}")]
+    SessionDays(u32),
 }
 
 /// A URL without its password, for messages.
@@ -159,6 +172,7 @@ mod tests {
             DatabaseUrl::Sqlite("sqlite:///srv/anxun/anxun.db".into())
         );
         assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.session_lifetime, TimeDelta::days(30));
     }
 
     #[test]
@@ -169,5 +183,7 @@ mod tests {
             Settings::from_args(args(&["--database-url", "mysql://root:secret@db/x"])).unwrap_err();
         assert!(error.to_string().contains("mysql://***@db/x"), "{error}");
         assert!(!error.to_string().contains("secret"));
+        let error = Settings::from_args(args(&["--session-days", "0"])).unwrap_err();
+        assert!(error.to_string().contains("--session-days"), "{error}");
     }
 }
