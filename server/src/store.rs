@@ -14,6 +14,7 @@ use std::{str::FromStr, time::Duration};
 
 pub mod accounts;
 pub mod regions;
+pub mod sessions;
 pub mod sites;
 
 /// A connection pool to one of the two backends.

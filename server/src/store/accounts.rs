@@ -71,35 +71,76 @@ impl Db {
         let row = on_pool!(self, pool => {
             match sqlx::query(QUERY).bind(username).fetch_optional(pool).await? {
                 None => None,
-                Some(row) => Some((
-                    row.try_get::<uuid::Uuid, _>(0)?,
-                    row.try_get::<String, _>(1)?,
-                    row.try_get::<String, _>(2)?,
-                    row.try_get::<String, _>(3)?,
-                    row.try_get::<String, _>(4)?,
-                    row.try_get::<String, _>(5)?,
-                    row.try_get::<bool, _>(6)?,
-                )),
+                Some(row) => Some(user_columns(&row, 0)?),
             }
         });
-        let Some((id, username, display_name, role, scope, password_hash, disabled)) = row else {
-            return Ok(None);
-        };
-        let role = match role.as_str() {
+        row.map(UserColumns::into_user).transpose()
+    }
+
+    /// Disables or re-enables a user: a disabled user cannot sign in, and their sessions stop
+    /// working.
+    pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
+                .bind(id.as_uuid())
+                .bind(disabled)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+}
+
+/// The columns `id, username, display_name, role, scope, password_hash, disabled` of `users`,
+/// as read, before they are checked.
+pub(super) struct UserColumns {
+    id: uuid::Uuid,
+    username: String,
+    display_name: String,
+    role: String,
+    scope: String,
+    password_hash: String,
+    disabled: bool,
+}
+
+/// Reads the user columns starting at column `first`, on either backend.
+pub(super) fn user_columns<'r, R>(row: &'r R, first: usize) -> Result<UserColumns, sqlx::Error>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    uuid::Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(UserColumns {
+        id: row.try_get(first)?,
+        username: row.try_get(first + 1)?,
+        display_name: row.try_get(first + 2)?,
+        role: row.try_get(first + 3)?,
+        scope: row.try_get(first + 4)?,
+        password_hash: row.try_get(first + 5)?,
+        disabled: row.try_get(first + 6)?,
+    })
+}
+
+impl UserColumns {
+    pub(super) fn into_user(self) -> Result<StoredUser, StoreError> {
+        let role = match self.role.as_str() {
             "inspector" => Role::Inspector,
             "supervisor" => Role::Supervisor,
             "admin" => Role::Admin,
             other => return Err(StoreError::Corrupt(format!("unknown role `{other}`"))),
         };
-        let scope = serde_json::from_str(&scope).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(Some(StoredUser {
-            id: UserId::from_uuid(id),
-            username,
-            display_name,
+        let scope =
+            serde_json::from_str(&self.scope).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(StoredUser {
+            id: UserId::from_uuid(self.id),
+            username: self.username,
+            display_name: self.display_name,
             role,
             scope,
-            password_hash,
-            disabled,
-        }))
+            password_hash: self.password_hash,
+            disabled: self.disabled,
+        })
     }
 }
