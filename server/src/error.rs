@@ -3,10 +3,11 @@
 //! Bad input is a 4xx with a machine-readable `code` and a human `message`, and is not logged.
 //! Anything unexpected is a 5xx: the cause chain is logged, the client gets a generic message.
 
+use crate::store::StoreError;
 use axum::{
     Json,
     extract::rejection::{JsonRejection, PathRejection, QueryRejection},
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
@@ -35,6 +36,20 @@ pub enum ApiError {
     DatabaseUnavailable(#[source] sqlx::Error),
     #[error("the app is not built: run `cargo xtask build` or set --static-dir")]
     AppNotBuilt,
+    /// Unknown user, wrong password or disabled account: the client is not told which.
+    #[error("wrong username or password")]
+    BadCredentials,
+    /// Too many failed sign-ins; `retry_after` is in whole seconds.
+    #[error("too many failed sign-in attempts; try again in {} minute(s)", retry_after.div_ceil(60))]
+    TooManyAttempts { retry_after: u64 },
+    /// No token, an unknown or revoked token, or a disabled account.
+    #[error("sign in first: this request needs a valid session token (Authorization: Bearer)")]
+    Unauthorized,
+    /// A real session that has ended: the app signs in again and keeps its data.
+    #[error("the session has expired; sign in again")]
+    SessionExpired,
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -50,7 +65,18 @@ impl ApiError {
                 (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
             }
             ApiError::AppNotBuilt => (StatusCode::SERVICE_UNAVAILABLE, "app_not_built"),
-            ApiError::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            ApiError::TooManyAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+            }
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
+            ApiError::Store(StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            )) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
+            ApiError::Store(_) | ApiError::Unexpected(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
         }
     }
 }
@@ -60,12 +86,32 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         let message = match &self {
             // Never show the client what went wrong inside.
-            ApiError::Unexpected(_) => "internal error; it has been logged".to_owned(),
+            ApiError::Store(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
+                "the database is unavailable".to_owned()
+            }
+            ApiError::Unexpected(_) | ApiError::Store(_) => {
+                "internal error; it has been logged".to_owned()
+            }
             other => other.to_string(),
+        };
+        let retry_after = match &self {
+            ApiError::TooManyAttempts { retry_after } => Some(HeaderValue::from(*retry_after)),
+            _ => None,
         };
         if status.is_server_error() {
             tracing::error!(error = ?anyhow::Error::from(self), "request failed");
         }
-        (status, Json(ErrorBody { code, message })).into_response()
+        let mut response = (status, Json(ErrorBody { code, message })).into_response();
+        if let Some(retry_after) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
