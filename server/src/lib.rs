@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod accounts;
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
