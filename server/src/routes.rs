@@ -1,4 +1,5 @@
 //! The API: one module per endpoint.
 
+pub mod auth;
 pub mod health;
 pub mod templates;

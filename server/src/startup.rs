@@ -2,6 +2,10 @@
 
 use crate::{
     accounts::{self, AccountError, FirstAdmin},
+    auth::{
+        self,
+        rate_limit::{Limits, SignInLimiter},
+    },
     config::Settings,
     demo::{self, DemoError, Seeded},
     error::ApiError,
@@ -10,11 +14,11 @@ use crate::{
     static_files::{self, StaticApp},
     store::{Db, StoreError},
 };
-use anxun_domain::api::{HEALTH_PATH, TEMPLATES_PATH};
+use anxun_domain::api::{HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, TEMPLATES_PATH};
 use axum::{
     Router,
     http::{HeaderName, HeaderValue, Uri, header},
-    routing::get,
+    routing::{get, post},
 };
 use std::{net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
@@ -23,12 +27,16 @@ use tower_http::{
 };
 
 /// The whole application: routes over the shared state, with the cross-cutting layers.
-/// Public so that tests can drive it without a socket.
+/// Public so that tests can drive it without a socket (sign-in reads the client's address
+/// from `ConnectInfo<SocketAddr>`: add axum's `MockConnectInfo` layer there).
 pub fn router(state: AppState) -> Router {
     let static_app = state.static_app.clone();
     Router::new()
         .route(HEALTH_PATH, get(routes::health::get))
         .route(TEMPLATES_PATH, get(routes::templates::get))
+        .route(LOGIN_PATH, post(routes::auth::login::post))
+        .route(ME_PATH, get(routes::auth::me::get))
+        .route(LOGOUT_PATH, post(routes::auth::logout::post))
         // Unknown API paths are JSON 404s, never the app's index.html.
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
@@ -87,6 +95,7 @@ impl Application {
                 "the app is not built there: the API runs, pages answer 503 (run `cargo xtask build`)"
             );
         }
+        auth::prepare();
         let listener = TcpListener::bind(settings.bind)
             .await
             .map_err(|e| StartupError::Bind(settings.bind, e))?;
@@ -95,6 +104,8 @@ impl Application {
             state: AppState {
                 db,
                 static_app: Arc::new(static_app),
+                sign_in_limiter: Arc::new(SignInLimiter::new(Limits::SIGN_IN)),
+                session_lifetime: settings.session_lifetime,
             },
             announcements,
         })
@@ -122,7 +133,8 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let db = self.state.db.clone();
-        let served = axum::serve(self.listener, router(self.state))
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         db.close().await;

@@ -1,10 +1,15 @@
 //! What every handler can reach.
 
-use crate::{static_files::StaticApp, store::Db};
+use crate::{auth::rate_limit::SignInLimiter, static_files::StaticApp, store::Db};
+use chrono::TimeDelta;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
     pub static_app: Arc<StaticApp>,
+    /// Failed sign-ins, counted in this process.
+    pub sign_in_limiter: Arc<SignInLimiter>,
+    /// How long a session lasts after sign-in.
+    pub session_lifetime: TimeDelta,
 }
