@@ -164,6 +164,26 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// `GET` with `Authorization: Bearer <token>`.
+    pub async fn get_signed_in(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `POST` with a JSON body.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
 }
 
 /// The inline script of the fake index.html (its hash must appear in the CSP).
