@@ -2,7 +2,13 @@
 //! IndexedDB and sent over HTTP. Model types that appear here serialise with stable,
 //! snake_case field names; their deserialisation re-checks every newtype.
 
-use crate::{ids::UserId, region::Scope, role::Role, template::Template};
+use crate::{
+    ids::{DeviceId, MutationId, UserId},
+    region::Scope,
+    role::Role,
+    sync::OutboxEntry,
+    template::Template,
+};
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -20,6 +26,12 @@ pub const LOGOUT_PATH: &str = "/api/auth/logout";
 
 /// `GET`: the signed-in user, as a [`SignedInUser`].
 pub const ME_PATH: &str = "/api/auth/me";
+
+/// `POST`: push outbox entries with a [`PushRequest`]; answers a [`PushResponse`].
+pub const SYNC_PUSH_PATH: &str = "/api/sync/push";
+
+/// The most entries one push may carry.
+pub const MAX_PUSH_ENTRIES: usize = 200;
 
 /// Body of `POST /api/auth/login`.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -86,6 +98,115 @@ impl TemplatesResponse {
     }
 }
 
+/// Body of `POST /api/sync/push`: a device's outbox entries, in sequence order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct PushRequest {
+    /// [`crate::sync::PROTOCOL_VERSION`].
+    pub proto_v: u32,
+    /// The device the outbox belongs to.
+    pub device: DeviceId,
+    /// At most [`MAX_PUSH_ENTRIES`], with strictly increasing `seq`.
+    pub entries: Vec<OutboxEntry>,
+}
+
+/// Body of a successful push: one result per entry, in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct PushResponse {
+    /// One per entry.
+    pub results: Vec<PushResult>,
+    /// The device's last sequence number the server has settled (accepted or rejected).
+    pub last_seq: u64,
+}
+
+/// What happened to one outbox entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct PushResult {
+    /// The entry's sequence number.
+    pub seq: u64,
+    /// The entry's mutation id.
+    pub mutation_id: MutationId,
+    /// The outcome.
+    pub status: PushStatus,
+    /// Why it was rejected (only with [`PushStatus::Rejected`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<RejectionCode>,
+    /// The reason, for people (only with [`PushStatus::Rejected`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The sequence number the server expects next (only with [`PushStatus::Gap`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<u64>,
+}
+
+/// The outcome of one outbox entry. Every status but `gap` is final: the entry leaves the
+/// outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushStatus {
+    /// Applied now.
+    Accepted,
+    /// Applied by an earlier push (a retry); nothing was applied again.
+    Duplicate,
+    /// Not applied, for good: shown to the user against the record.
+    Rejected,
+    /// Not looked at: an earlier sequence number is missing. Push again from `expected`.
+    Gap,
+}
+
+/// Why the server rejected a mutation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCode {
+    /// The record lies outside the user's scope.
+    OutOfScope,
+    /// The user is not the inspection's inspector or the event's actor.
+    NotAuthor,
+    /// The site does not exist (any more).
+    UnknownSite,
+    /// The inspection is completed and can no longer change.
+    InspectionCompleted,
+    /// The hazard event is not valid in the hazard's current state (see
+    /// [`crate::hazard::lifecycle`]).
+    InvalidTransition,
+    /// The site is referred to by inspections or hazards.
+    InUse,
+    /// The mutation is malformed or refers to something unknown.
+    Invalid,
+}
+
+impl RejectionCode {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            RejectionCode::OutOfScope => "out_of_scope",
+            RejectionCode::NotAuthor => "not_author",
+            RejectionCode::UnknownSite => "unknown_site",
+            RejectionCode::InspectionCompleted => "inspection_completed",
+            RejectionCode::InvalidTransition => "invalid_transition",
+            RejectionCode::InUse => "in_use",
+            RejectionCode::Invalid => "invalid",
+        }
+    }
+
+    /// Reads a stable code.
+    pub fn parse(code: &str) -> Option<RejectionCode> {
+        [
+            RejectionCode::OutOfScope,
+            RejectionCode::NotAuthor,
+            RejectionCode::UnknownSite,
+            RejectionCode::InspectionCompleted,
+            RejectionCode::InvalidTransition,
+            RejectionCode::InUse,
+            RejectionCode::Invalid,
+        ]
+        .into_iter()
+        .find(|c| c.code() == code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +220,26 @@ mod tests {
         let printed = format!("{request:?}");
         assert!(printed.contains("demo-inspector"));
         assert!(!printed.contains("hunter22"), "{printed}");
+    }
+
+    #[test]
+    fn push_results_leave_out_empty_fields_and_codes_round_trip() {
+        let result = PushResult {
+            seq: 3,
+            mutation_id: MutationId::from_uuid(uuid::Uuid::nil()),
+            status: PushStatus::Gap,
+            code: None,
+            message: None,
+            expected: Some(2),
+        };
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"seq": 3, "mutation_id": uuid::Uuid::nil(), "status": "gap", "expected": 2})
+        );
+        assert_eq!(serde_json::from_value::<PushResult>(json).unwrap(), result);
+        let code = RejectionCode::InvalidTransition;
+        assert_eq!(serde_json::to_value(code).unwrap(), code.code());
+        assert_eq!(RejectionCode::parse(code.code()), Some(code));
     }
 }
