@@ -48,6 +48,17 @@ pub enum ApiError {
     /// A real session that has ended: the app signs in again and keeps its data.
     #[error("the session has expired; sign in again")]
     SessionExpired,
+    /// The client speaks another version of the sync protocol.
+    #[error("sync protocol version {0} is not supported; this server speaks version {1}")]
+    UnsupportedProtocol(u32, u32),
+    /// The device already belongs to another user.
+    #[error(
+        "this device is registered to another user; sign in as that user or reset the app's data"
+    )]
+    DeviceTaken,
+    /// A push that breaks the protocol as a whole (too many entries, sequence out of order).
+    #[error("invalid push: {0}")]
+    BadBatch(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -71,6 +82,9 @@ impl ApiError {
             }
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
+            ApiError::UnsupportedProtocol(..) => (StatusCode::BAD_REQUEST, "unsupported_protocol"),
+            ApiError::DeviceTaken => (StatusCode::FORBIDDEN, "device_taken"),
+            ApiError::BadBatch(_) => (StatusCode::BAD_REQUEST, "bad_batch"),
             ApiError::Store(StoreError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             )) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),

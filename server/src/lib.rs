@@ -16,3 +16,4 @@ pub mod startup;
 pub mod state;
 pub mod static_files;
 pub mod store;
+pub mod sync;

@@ -14,7 +14,9 @@ use crate::{
     static_files::{self, StaticApp},
     store::{Db, StoreError},
 };
-use anxun_domain::api::{HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, TEMPLATES_PATH};
+use anxun_domain::api::{
+    HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, SYNC_PUSH_PATH, TEMPLATES_PATH,
+};
 use axum::{
     Router,
     http::{HeaderName, HeaderValue, Uri, header},
@@ -37,6 +39,12 @@ pub fn router(state: AppState) -> Router {
         .route(LOGIN_PATH, post(routes::auth::login::post))
         .route(ME_PATH, get(routes::auth::me::get))
         .route(LOGOUT_PATH, post(routes::auth::logout::post))
+        .route(
+            SYNC_PUSH_PATH,
+            post(routes::sync::push::post).layer(axum::extract::DefaultBodyLimit::max(
+                routes::sync::push::MAX_BODY_BYTES,
+            )),
+        )
         // Unknown API paths are JSON 404s, never the app's index.html.
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))

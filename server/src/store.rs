@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod regions;
 pub mod sessions;
 pub mod sites;
+pub mod sync;
 
 /// A connection pool to one of the two backends.
 #[derive(Debug, Clone)]

@@ -1,0 +1,3 @@
+//! Offline sync: `POST /api/sync/push`.
+
+pub mod push;

@@ -1,0 +1,135 @@
+//! `POST /api/sync/push`: a device's outbox entries in, one result per entry out.
+//!
+//! Entries are settled in order, each in its own transaction ([`crate::store::Db::push_entry`]):
+//! an entry already settled is a `duplicate` (or its earlier rejection again), the next one is
+//! applied or rejected (both final, both advance the device's sequence), and one beyond the
+//! next is a `gap` that stops the push: it and every later entry answer `gap`.
+
+use crate::{
+    auth::AuthUser, error::ApiError, state::AppState, store::sync::EntryOutcome, sync::Pusher,
+};
+use anxun_domain::{
+    api::{MAX_PUSH_ENTRIES, PushResponse, PushResult, PushStatus},
+    ids::{DeviceId, MutationId},
+    sync::{Mutation, PROTOCOL_VERSION},
+};
+use axum::{
+    Json,
+    extract::{State, rejection::JsonRejection},
+};
+use chrono::Utc;
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// [`anxun_domain::api::PushRequest`] as read: each mutation is parsed on its own, so that
+/// one the server cannot read is rejected as `invalid` instead of failing the whole push.
+#[derive(Debug, serde::Deserialize)]
+pub struct PushBody {
+    proto_v: u32,
+    device: DeviceId,
+    entries: Vec<EntryBody>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct EntryBody {
+    mutation_id: MutationId,
+    seq: u64,
+    mutation: serde_json::Value,
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    user: AuthUser,
+    body: Result<Json<PushBody>, JsonRejection>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let Json(body) = body?;
+    if body.proto_v != PROTOCOL_VERSION {
+        return Err(ApiError::UnsupportedProtocol(
+            body.proto_v,
+            PROTOCOL_VERSION,
+        ));
+    }
+    check_batch(&body.entries)?;
+    let now = Utc::now();
+    let owner = state.db.register_device(body.device, user.id, now).await?;
+    if owner != user.id {
+        return Err(ApiError::DeviceTaken);
+    }
+    let pusher = Pusher {
+        user: user.id,
+        role: user.role,
+        scope: user.scope.clone(),
+        device: body.device,
+    };
+    let mut results = Vec::with_capacity(body.entries.len());
+    let mut gap = None;
+    for entry in body.entries {
+        let result = |status| PushResult {
+            seq: entry.seq,
+            mutation_id: entry.mutation_id,
+            status,
+            code: None,
+            message: None,
+            expected: None,
+        };
+        if let Some(expected) = gap {
+            results.push(PushResult {
+                expected: Some(expected),
+                ..result(PushStatus::Gap)
+            });
+            continue;
+        }
+        let mutation = serde_json::from_value::<Mutation>(entry.mutation.clone())
+            .map_err(|e| format!("the mutation cannot be read: {e}"));
+        let outcome = state
+            .db
+            .push_entry(
+                &pusher,
+                entry.seq,
+                entry.mutation_id,
+                mutation.as_ref().map_err(Clone::clone),
+                Utc::now(),
+            )
+            .await?;
+        results.push(match outcome {
+            EntryOutcome::Accepted => result(PushStatus::Accepted),
+            EntryOutcome::Duplicate => result(PushStatus::Duplicate),
+            EntryOutcome::Rejected(rejection) => PushResult {
+                code: Some(rejection.code),
+                message: Some(rejection.message),
+                ..result(PushStatus::Rejected)
+            },
+            EntryOutcome::Gap { expected } => {
+                gap = Some(expected);
+                PushResult {
+                    expected: Some(expected),
+                    ..result(PushStatus::Gap)
+                }
+            }
+        });
+    }
+    let last_seq = state.db.device_last_seq(body.device).await?;
+    Ok(Json(PushResponse { results, last_seq }))
+}
+
+/// At most [`MAX_PUSH_ENTRIES`], sequence numbers from 1, strictly increasing.
+fn check_batch(entries: &[EntryBody]) -> Result<(), ApiError> {
+    if entries.len() > MAX_PUSH_ENTRIES {
+        return Err(ApiError::BadBatch(format!(
+            "{} entries; at most {MAX_PUSH_ENTRIES} per push",
+            entries.len()
+        )));
+    }
+    let mut previous = 0;
+    for entry in entries {
+        if entry.seq <= previous || i64::try_from(entry.seq).is_err() {
+            return Err(ApiError::BadBatch(format!(
+                "sequence number {} out of order: sequence numbers start at 1 and strictly increase",
+                entry.seq
+            )));
+        }
+        previous = entry.seq;
+    }
+    Ok(())
+}

@@ -1,0 +1,461 @@
+//! Pushed outbox entries: the device registry, the outcome of every entry (the audit log)
+//! and the records mutations write. Each entry is settled in one transaction: its outcome,
+//! its effect (if accepted) and the device's advanced sequence number commit together.
+
+use super::{Db, StoreError, on_pool};
+use crate::sync::{self, InspectionWrite, Pusher, Rejection};
+use anxun_domain::{
+    api::RejectionCode,
+    hazard::HazardEvent,
+    ids::{DeviceId, MutationId, UserId},
+    inspection::{Inspection, InspectionStatus},
+    site::Site,
+    sync::Mutation,
+};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// How one entry was settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryOutcome {
+    /// Applied now.
+    Accepted,
+    /// Rejected now, or by an earlier push of the same entry.
+    Rejected(Rejection),
+    /// Accepted by an earlier push.
+    Duplicate,
+    /// An earlier sequence number is missing; nothing was done.
+    Gap { expected: u64 },
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(corrupt)
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(doc: &str) -> Result<T, StoreError> {
+    serde_json::from_str(doc).map_err(corrupt)
+}
+
+fn to_i64(n: u64) -> Result<i64, StoreError> {
+    i64::try_from(n).map_err(corrupt)
+}
+
+fn to_u64(n: i64) -> Result<u64, StoreError> {
+    u64::try_from(n).map_err(corrupt)
+}
+
+fn op(mutation: &Mutation) -> &'static str {
+    match mutation {
+        Mutation::UpsertSite { .. } => "upsert_site",
+        Mutation::DeleteSite { .. } => "delete_site",
+        Mutation::SaveInspection { .. } => "save_inspection",
+        Mutation::HazardEvent { .. } => "hazard_event",
+    }
+}
+
+/// `,gas,ebike,`: one LIKE '%,gas,%' finds a site by area on both backends.
+pub(super) fn areas_column(site: &Site) -> String {
+    format!(
+        ",{},",
+        site.areas()
+            .iter()
+            .map(|area| area.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    )
+}
+
+/// A row of `sync_mutations`, as the audit log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub device: DeviceId,
+    pub seq: u64,
+    pub mutation_id: MutationId,
+    pub user: UserId,
+    pub received_at: DateTime<Utc>,
+    pub op: Option<String>,
+    pub status: String,
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+impl Db {
+    /// Registers the device for `user` if it is new, and answers its owner.
+    pub async fn register_device(
+        &self,
+        device: DeviceId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, StoreError> {
+        let owner: uuid::Uuid = on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO devices (id, user_id, last_seq, created_at) VALUES ($1, $2, 0, $3) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(device.as_uuid())
+            .bind(user.as_uuid())
+            .bind(now)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar("SELECT user_id FROM devices WHERE id = $1")
+                .bind(device.as_uuid())
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(UserId::from_uuid(owner))
+    }
+
+    /// The device's last settled sequence number (0 for an unknown device).
+    pub async fn device_last_seq(&self, device: DeviceId) -> Result<u64, StoreError> {
+        let last: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
+                .bind(device.as_uuid())
+                .fetch_optional(pool)
+                .await?
+        });
+        to_u64(last.unwrap_or(0))
+    }
+
+    /// The audit log of a device, by sequence number.
+    pub async fn audit_rows(&self, device: DeviceId) -> Result<Vec<AuditRow>, StoreError> {
+        const QUERY: &str = "SELECT device_id, seq, mutation_id, user_id, received_at, op, status, code, message \
+                             FROM sync_mutations WHERE device_id = $1 ORDER BY seq";
+        on_pool!(self, pool => {
+            let rows = sqlx::query(QUERY).bind(device.as_uuid()).fetch_all(pool).await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(AuditRow {
+                        device: DeviceId::from_uuid(row.try_get(0)?),
+                        seq: to_u64(row.try_get(1)?)?,
+                        mutation_id: MutationId::from_uuid(row.try_get(2)?),
+                        user: UserId::from_uuid(row.try_get(3)?),
+                        received_at: row.try_get(4)?,
+                        op: row.try_get(5)?,
+                        status: row.try_get(6)?,
+                        code: row.try_get(7)?,
+                        message: row.try_get(8)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        })
+    }
+
+    /// How many rows a table holds (tests and diagnostics; `table` is a fixed name).
+    pub async fn count_rows(&self, table: SyncTable) -> Result<i64, StoreError> {
+        let query = format!("SELECT COUNT(*) FROM {}", table.name());
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar(&query).fetch_one(pool).await?
+        }))
+    }
+
+    /// The stored state of a hazard (`status` column), if the hazard exists.
+    pub async fn hazard_status(
+        &self,
+        hazard: anxun_domain::ids::HazardId,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT status FROM hazards WHERE id = $1")
+                .bind(hazard.as_uuid())
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Settles one outbox entry in one transaction. `mutation` is the parsed mutation, or
+    /// why it could not be read (a rejection, so that it does not block the outbox).
+    pub async fn push_entry(
+        &self,
+        pusher: &Pusher,
+        seq: u64,
+        mutation_id: MutationId,
+        mutation: Result<&Mutation, String>,
+        now: DateTime<Utc>,
+    ) -> Result<EntryOutcome, StoreError> {
+        let device = pusher.device.as_uuid();
+        let user = pusher.user.as_uuid();
+        let seq_i = to_i64(seq)?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Take the write lock on the device first: pushes from one device are serialised.
+            sqlx::query("UPDATE devices SET last_seq = last_seq WHERE id = $1")
+                .bind(device)
+                .execute(&mut *tx)
+                .await?;
+            let last: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
+                .bind(device)
+                .fetch_one(&mut *tx)
+                .await?;
+            let last = to_u64(last)?;
+            if seq <= last {
+                let row = sqlx::query(
+                    "SELECT mutation_id, status, code, message FROM sync_mutations \
+                     WHERE device_id = $1 AND seq = $2",
+                )
+                .bind(device)
+                .bind(seq_i)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.rollback().await?;
+                let Some(row) = row else {
+                    return Ok(EntryOutcome::Duplicate);
+                };
+                let stored: uuid::Uuid = row.try_get(0)?;
+                if stored != mutation_id.as_uuid() {
+                    return Ok(EntryOutcome::Rejected(Rejection::new(
+                        RejectionCode::Invalid,
+                        format!("sequence number {seq} was already used by mutation {stored}"),
+                    )));
+                }
+                let status: String = row.try_get(1)?;
+                if status == "accepted" {
+                    return Ok(EntryOutcome::Duplicate);
+                }
+                let code: Option<String> = row.try_get(2)?;
+                let code = code
+                    .as_deref()
+                    .and_then(RejectionCode::parse)
+                    .ok_or_else(|| corrupt(format!("rejection without a known code at seq {seq}")))?;
+                let message: Option<String> = row.try_get(3)?;
+                return Ok(EntryOutcome::Rejected(Rejection::new(
+                    code,
+                    message.unwrap_or_default(),
+                )));
+            }
+            if seq > last + 1 {
+                tx.rollback().await?;
+                return Ok(EntryOutcome::Gap { expected: last + 1 });
+            }
+
+            let op_name = mutation.as_ref().ok().map(|m| op(m));
+            let outcome: Result<(), Rejection> = match mutation {
+                Err(reason) => Err(Rejection::new(RejectionCode::Invalid, reason)),
+                Ok(Mutation::UpsertSite { site }) => {
+                    let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                        .bind(site.id().as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let existing: Option<Site> = existing.as_deref().map(from_json).transpose()?;
+                    let region = site.region();
+                    let known: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM regions WHERE (code = $1 AND level = 'district') \
+                         OR (code = $2 AND level = 'street' AND parent = $1) \
+                         OR (code = $3 AND level = 'grid' AND parent = $2)",
+                    )
+                    .bind(region.district.as_str())
+                    .bind(region.street.as_str())
+                    .bind(region.grid.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    match sync::check_upsert_site(pusher, site, existing.as_ref(), known == 3) {
+                        Err(rejection) => Err(rejection),
+                        Ok(()) => {
+                            sqlx::query(
+                                "INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, created_at, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8) \
+                                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, district = excluded.district, \
+                                 street = excluded.street, grid = excluded.grid, areas = excluded.areas, \
+                                 doc = excluded.doc, updated_at = excluded.updated_at",
+                            )
+                            .bind(site.id().as_uuid())
+                            .bind(site.name().as_str())
+                            .bind(region.district.as_str())
+                            .bind(region.street.as_str())
+                            .bind(region.grid.as_str())
+                            .bind(areas_column(site))
+                            .bind(to_json(&**site)?)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            Ok(())
+                        }
+                    }
+                }
+                Ok(Mutation::DeleteSite { site }) => {
+                    let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                        .bind(site.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let existing: Option<Site> = existing.as_deref().map(from_json).transpose()?;
+                    let references: i64 = sqlx::query_scalar(
+                        "SELECT (SELECT COUNT(*) FROM inspections WHERE site_id = $1) \
+                         + (SELECT COUNT(*) FROM hazards WHERE site_id = $1)",
+                    )
+                    .bind(site.as_uuid())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    match sync::check_delete_site(pusher, existing.as_ref(), references) {
+                        Err(rejection) => Err(rejection),
+                        Ok(()) => {
+                            sqlx::query("DELETE FROM sites WHERE id = $1")
+                                .bind(site.as_uuid())
+                                .execute(&mut *tx)
+                                .await?;
+                            Ok(())
+                        }
+                    }
+                }
+                Ok(Mutation::SaveInspection { inspection }) => {
+                    let site_doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                        .bind(inspection.site.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let site: Option<Site> = site_doc.as_deref().map(from_json).transpose()?;
+                    let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM inspections WHERE id = $1")
+                        .bind(inspection.id.as_uuid())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let existing: Option<Inspection> = existing.as_deref().map(from_json).transpose()?;
+                    match sync::check_save_inspection(pusher, inspection, site.as_ref(), existing.as_ref()) {
+                        Err(rejection) => Err(rejection),
+                        Ok(InspectionWrite::Unchanged) => Ok(()),
+                        Ok(InspectionWrite::Store) => {
+                            let region = site.as_ref().map(|s| s.region().clone()).ok_or_else(|| corrupt("site vanished"))?;
+                            let status = match inspection.status {
+                                InspectionStatus::Draft => "draft",
+                                InspectionStatus::Completed => "completed",
+                            };
+                            sqlx::query(
+                                "INSERT INTO inspections (id, site_id, district, street, grid, status, started_at, doc, created_at, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+                                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, \
+                                 doc = excluded.doc, updated_at = excluded.updated_at",
+                            )
+                            .bind(inspection.id.as_uuid())
+                            .bind(inspection.site.as_uuid())
+                            .bind(region.district.as_str())
+                            .bind(region.street.as_str())
+                            .bind(region.grid.as_str())
+                            .bind(status)
+                            .bind(inspection.started_at)
+                            .bind(to_json(&**inspection)?)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            Ok(())
+                        }
+                    }
+                }
+                Ok(Mutation::HazardEvent { event }) => {
+                    let docs: Vec<String> = sqlx::query_scalar(
+                        "SELECT doc FROM hazard_events WHERE hazard_id = $1 ORDER BY position",
+                    )
+                    .bind(event.hazard.as_uuid())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let history: Vec<HazardEvent> =
+                        docs.iter().map(|doc| from_json(doc)).collect::<Result<_, _>>()?;
+                    let report_site = match &event.action {
+                        anxun_domain::hazard::HazardAction::Report(new) if history.is_empty() => {
+                            let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                                .bind(new.site.as_uuid())
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            doc.as_deref().map(from_json::<Site>).transpose()?
+                        }
+                        _ => None,
+                    };
+                    match sync::apply_hazard_event(pusher, event, report_site.as_ref(), &history) {
+                        Err(rejection) => Err(rejection),
+                        Ok(None) => Ok(()),
+                        Ok(Some(applied)) => {
+                            let hazard = &applied.hazard;
+                            let details = hazard.details();
+                            let region = &details.region;
+                            let severity = to_json(&hazard.severity())?;
+                            sqlx::query(
+                                "INSERT INTO hazards (id, site_id, district, street, grid, area, status, severity, deadline, reported_at, doc, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, \
+                                 deadline = excluded.deadline, doc = excluded.doc, updated_at = excluded.updated_at",
+                            )
+                            .bind(hazard.id().as_uuid())
+                            .bind(details.site.as_uuid())
+                            .bind(region.district.as_str())
+                            .bind(region.street.as_str())
+                            .bind(region.grid.as_str())
+                            .bind(details.area.code())
+                            .bind(hazard.state().code())
+                            .bind(severity.trim_matches('"'))
+                            .bind(hazard.deadline())
+                            .bind(hazard.reported_at())
+                            .bind(to_json(hazard)?)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            sqlx::query(
+                                "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                            )
+                            .bind(applied.event.id.as_uuid())
+                            .bind(hazard.id().as_uuid())
+                            .bind(i64::try_from(history.len()).map_err(corrupt)?)
+                            .bind(to_json(&applied.event)?)
+                            .bind(user)
+                            .bind(device)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            Ok(())
+                        }
+                    }
+                }
+            };
+
+            let (status, code, message) = match &outcome {
+                Ok(()) => ("accepted", None, None),
+                Err(rejection) => ("rejected", Some(rejection.code.code()), Some(rejection.message.as_str())),
+            };
+            sqlx::query(
+                "INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, received_at, op, status, code, message) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(device)
+            .bind(seq_i)
+            .bind(mutation_id.as_uuid())
+            .bind(user)
+            .bind(now)
+            .bind(op_name)
+            .bind(status)
+            .bind(code)
+            .bind(message)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE devices SET last_seq = $2 WHERE id = $1")
+                .bind(device)
+                .bind(seq_i)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(match outcome {
+                Ok(()) => EntryOutcome::Accepted,
+                Err(rejection) => EntryOutcome::Rejected(rejection),
+            })
+        })
+    }
+}
+
+/// Tables [`Db::count_rows`] can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncTable {
+    Sites,
+    Inspections,
+    Hazards,
+    HazardEvents,
+    SyncMutations,
+}
+
+impl SyncTable {
+    fn name(self) -> &'static str {
+        match self {
+            SyncTable::Sites => "sites",
+            SyncTable::Inspections => "inspections",
+            SyncTable::Hazards => "hazards",
+            SyncTable::HazardEvents => "hazard_events",
+            SyncTable::SyncMutations => "sync_mutations",
+        }
+    }
+}
