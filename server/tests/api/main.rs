@@ -10,4 +10,5 @@ mod binary;
 mod health;
 mod seeding;
 mod static_app;
+mod sync_push;
 mod templates;
