@@ -167,9 +167,14 @@ pub fn apply_hazard_event(
     };
     let hazard = if history.is_empty() {
         if let HazardAction::Report(new) = &event.action {
-            let site = report_site.ok_or_else(unknown_site)?;
-            if site.id() != new.site {
-                return Err(unknown_site());
+            let site = report_site
+                .filter(|site| site.id() == new.site)
+                .ok_or_else(unknown_site)?;
+            if *site.region() != new.region {
+                return Err(Rejection::new(
+                    RejectionCode::Invalid,
+                    "the hazard's district, street or grid differs from its site's",
+                ));
             }
         }
         Hazard::report(&event).map_err(transition)?

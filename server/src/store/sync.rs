@@ -6,7 +6,7 @@ use super::{Db, StoreError, on_pool};
 use crate::sync::{self, InspectionWrite, Pusher, Rejection};
 use anxun_domain::{
     api::RejectionCode,
-    hazard::HazardEvent,
+    hazard::{HazardEvent, Severity},
     ids::{DeviceId, MutationId, UserId},
     inspection::{Inspection, InspectionStatus},
     site::Site,
@@ -46,6 +46,13 @@ fn to_i64(n: u64) -> Result<i64, StoreError> {
 
 fn to_u64(n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(corrupt)
+}
+
+fn severity_code(severity: Severity) -> &'static str {
+    match severity {
+        Severity::General => "general",
+        Severity::Major => "major",
+    }
 }
 
 fn op(mutation: &Mutation) -> &'static str {
@@ -365,7 +372,6 @@ impl Db {
                             let hazard = &applied.hazard;
                             let details = hazard.details();
                             let region = &details.region;
-                            let severity = to_json(&hazard.severity())?;
                             sqlx::query(
                                 "INSERT INTO hazards (id, site_id, district, street, grid, area, status, severity, deadline, reported_at, doc, updated_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
@@ -379,7 +385,7 @@ impl Db {
                             .bind(region.grid.as_str())
                             .bind(details.area.code())
                             .bind(hazard.state().code())
-                            .bind(severity.trim_matches('"'))
+                            .bind(severity_code(hazard.severity()))
                             .bind(hazard.deadline())
                             .bind(hazard.reported_at())
                             .bind(to_json(hazard)?)

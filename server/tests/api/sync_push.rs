@@ -433,9 +433,18 @@ async fn invalid_hazard_transitions_are_rejected(backend: Backend) {
     );
     assert_eq!(s.count(SyncTable::HazardEvents).await, 1);
 
+    // A report must carry its site's region (scope is checked against it).
+    let mut elsewhere = report(&site, s.user);
+    if let HazardAction::Report(new) = &mut elsewhere.action {
+        new.region = region("310105");
+    }
+    let body = s.push(&entries(4, vec![hazard_event(&elsewhere)])).await;
+    assert_eq!(body["results"][0]["code"], "invalid", "{body}");
+    assert_eq!(s.count(SyncTable::Hazards).await, 1);
+
     // A site with a hazard cannot be deleted.
     let body = s
-        .push(&entries(4, vec![Mutation::DeleteSite { site: site.id() }]))
+        .push(&entries(5, vec![Mutation::DeleteSite { site: site.id() }]))
         .await;
     assert_eq!(body["results"][0]["code"], "in_use", "{body}");
     assert_eq!(s.count(SyncTable::Sites).await, 1);

@@ -80,7 +80,7 @@ pub async fn post(
             });
             continue;
         }
-        let mutation = serde_json::from_value::<Mutation>(entry.mutation.clone())
+        let mutation = serde_json::from_value::<Mutation>(entry.mutation)
             .map_err(|e| format!("the mutation cannot be read: {e}"));
         let outcome = state
             .db
