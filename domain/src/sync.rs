@@ -4,7 +4,8 @@
 use crate::{
     hazard::HazardEvent,
     ids::{MutationId, SiteId},
-    inspection::Inspection,
+    inspection::{Inspection, RepresentativeSignature},
+    photo::Sha256Hex,
     site::Site,
     tagged::{MissingField, required},
 };
@@ -41,6 +42,34 @@ pub enum Mutation {
         /// The event.
         event: Box<HazardEvent>,
     },
+}
+
+impl Mutation {
+    /// Every image the mutation references (SHA-256), each once: an inspection's photos and
+    /// signatures, a hazard event's photos. The server accepts the mutation only once it holds
+    /// all of them (`missing_photo`), so the app uploads them first.
+    pub fn photos(&self) -> Vec<Sha256Hex> {
+        match self {
+            Mutation::UpsertSite { .. } | Mutation::DeleteSite { .. } => Vec::new(),
+            Mutation::SaveInspection { inspection } => {
+                let mut all = inspection.photos();
+                let signatures = [
+                    match &inspection.representative {
+                        Some(RepresentativeSignature::Signed(signature)) => Some(signature),
+                        _ => None,
+                    },
+                    inspection.inspector_signature.as_ref(),
+                ];
+                for signature in signatures.into_iter().flatten() {
+                    if !all.contains(&signature.image) {
+                        all.push(signature.image.clone());
+                    }
+                }
+                all
+            }
+            Mutation::HazardEvent { event } => event.action.photos(),
+        }
+    }
 }
 
 /// [`Mutation`] as read (see [`crate::tagged`]).

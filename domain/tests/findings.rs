@@ -353,3 +353,66 @@ fn a_list_item_says_what_its_hazard_says_at_any_time() {
         assert_eq!(serde_json::from_str::<HazardListItem>(&json).unwrap(), item);
     }
 }
+
+#[test]
+fn a_mutation_lists_every_image_it_references_once() {
+    use anxun_domain::{
+        hazard::{HazardAction, HazardEvent},
+        ids::{EventId, SiteId},
+        inspection::{RepresentativeSignature, Signature},
+        sync::Mutation,
+    };
+    let template = templates::builtin_for(Area::Gas);
+    let mut inspection = draft(&template);
+    let item = item_where(&template, |_| true);
+    inspection.answer(&template, &item.id, fail(1)).unwrap();
+    inspection
+        .add_finding(HazardId::generate(), text("灭火器过期"), today())
+        .unwrap();
+    inspection.findings.last_mut().unwrap().photos = vec![photo(2), photo(1)];
+    let signature = |n| Signature {
+        name: text("王老板"),
+        image: photo(n),
+        signed_at: t0(),
+    };
+    inspection.representative = Some(RepresentativeSignature::Signed(signature(3)));
+    inspection.inspector_signature = Some(signature(4));
+    let save = Mutation::SaveInspection {
+        inspection: Box::new(inspection),
+    };
+    let mut listed = save.photos();
+    listed.sort();
+    let mut expected = vec![photo(1), photo(2), photo(3), photo(4)];
+    expected.sort();
+    assert_eq!(listed, expected);
+
+    let event = |action| HazardEvent {
+        id: EventId::generate(),
+        hazard: hazard_id(),
+        at: t0(),
+        actor: inspector(1),
+        reason: None,
+        action,
+    };
+    let mut new = new_hazard(Severity::General);
+    new.photos_before = vec![photo(5), photo(5), photo(6)];
+    let report = Mutation::HazardEvent {
+        event: Box::new(event(HazardAction::Report(Box::new(new)))),
+    };
+    assert_eq!(report.photos(), vec![photo(5), photo(6)]);
+    let reinspect = Mutation::HazardEvent {
+        event: Box::new(event(HazardAction::Reinspect {
+            passed: true,
+            photos: vec![photo(7)],
+            inspection: None,
+        })),
+    };
+    assert_eq!(reinspect.photos(), vec![photo(7)]);
+    assert!(
+        Mutation::DeleteSite {
+            site: SiteId::generate()
+        }
+        .photos()
+        .is_empty()
+    );
+}

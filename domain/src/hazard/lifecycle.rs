@@ -234,6 +234,24 @@ pub enum HazardAction {
 }
 
 impl HazardAction {
+    /// The photos the action references (SHA-256), in order, each once.
+    pub fn photos(&self) -> Vec<Sha256Hex> {
+        let listed: &[Sha256Hex] = match self {
+            HazardAction::Report(new) => &new.photos_before,
+            HazardAction::RectifyOnSpot { after_photos, .. }
+            | HazardAction::SubmitRectification { after_photos, .. } => after_photos,
+            HazardAction::Reinspect { photos, .. } => photos,
+            _ => &[],
+        };
+        let mut all: Vec<Sha256Hex> = Vec::new();
+        for hash in listed {
+            if !all.contains(hash) {
+                all.push(hash.clone());
+            }
+        }
+        all
+    }
+
     /// The stable name, used in error messages.
     pub fn name(&self) -> &'static str {
         match self {
