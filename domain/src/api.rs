@@ -30,6 +30,17 @@ pub const ME_PATH: &str = "/api/auth/me";
 /// `POST`: push outbox entries with a [`PushRequest`]; answers a [`PushResponse`].
 pub const SYNC_PUSH_PATH: &str = "/api/sync/push";
 
+/// `HEAD`, `PUT` and `GET` one photo by the SHA-256 of its bytes: `/api/photos/{sha256}`.
+pub const PHOTO_PATH: &str = "/api/photos/{sha256}";
+
+/// The path of one photo.
+pub fn photo_path(hash: &crate::photo::Sha256Hex) -> String {
+    format!("/api/photos/{hash}")
+}
+
+/// The largest photo the server accepts (25 MiB).
+pub const MAX_PHOTO_BYTES: usize = 25 * 1024 * 1024;
+
 /// The most entries one push may carry.
 pub const MAX_PUSH_ENTRIES: usize = 200;
 
@@ -139,10 +150,14 @@ pub struct PushResult {
     /// The sequence number the server expects next (only with [`PushStatus::Gap`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<u64>,
+    /// The photos to upload before pushing the entry again (only with
+    /// [`PushStatus::MissingPhoto`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<crate::photo::Sha256Hex>,
 }
 
-/// The outcome of one outbox entry. Every status but `gap` is final: the entry leaves the
-/// outbox.
+/// The outcome of one outbox entry. Every status but `gap` and `missing_photo` is final: the
+/// entry leaves the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
@@ -154,6 +169,11 @@ pub enum PushStatus {
     Rejected,
     /// Not looked at: an earlier sequence number is missing. Push again from `expected`.
     Gap,
+    /// Not applied yet, and not final: the entry references photos the server does not hold
+    /// (listed in `photos`, code [`RejectionCode::MissingPhoto`]). The device's sequence does
+    /// not advance and every later entry of the push answers `gap`: upload the photos
+    /// (`PUT /api/photos/{sha256}`), then push the same entry again.
+    MissingPhoto,
 }
 
 /// Why the server rejected a mutation.
@@ -175,6 +195,9 @@ pub enum RejectionCode {
     InUse,
     /// The mutation is malformed or refers to something unknown.
     Invalid,
+    /// The mutation references photos the server does not hold. Only with
+    /// [`PushStatus::MissingPhoto`]: never final, never stored.
+    MissingPhoto,
 }
 
 impl RejectionCode {
@@ -188,6 +211,7 @@ impl RejectionCode {
             RejectionCode::InvalidTransition => "invalid_transition",
             RejectionCode::InUse => "in_use",
             RejectionCode::Invalid => "invalid",
+            RejectionCode::MissingPhoto => "missing_photo",
         }
     }
 
@@ -201,6 +225,7 @@ impl RejectionCode {
             RejectionCode::InvalidTransition,
             RejectionCode::InUse,
             RejectionCode::Invalid,
+            RejectionCode::MissingPhoto,
         ]
         .into_iter()
         .find(|c| c.code() == code)
@@ -231,6 +256,7 @@ mod tests {
             code: None,
             message: None,
             expected: Some(2),
+            photos: Vec::new(),
         };
         let json = serde_json::to_value(&result).unwrap();
         assert_eq!(

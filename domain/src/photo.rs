@@ -52,6 +52,50 @@ impl From<Sha256Hex> for String {
     }
 }
 
+/// The image formats the app produces and the server stores (camera photos are JPEG,
+/// signatures PNG; WebP where the browser encodes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImageType {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl ImageType {
+    /// Every accepted type.
+    pub const ALL: [ImageType; 3] = [ImageType::Jpeg, ImageType::Png, ImageType::Webp];
+
+    /// The MIME type, as sent in `Content-Type`.
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageType::Jpeg => "image/jpeg",
+            ImageType::Png => "image/png",
+            ImageType::Webp => "image/webp",
+        }
+    }
+
+    /// Reads a `Content-Type` value (parameters and case ignored).
+    pub fn from_mime(content_type: &str) -> Option<ImageType> {
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        ImageType::ALL
+            .into_iter()
+            .find(|t| t.mime().eq_ignore_ascii_case(essence))
+    }
+
+    /// Recognises an image by its first bytes (magic numbers); at least 12 are needed.
+    pub fn sniff(head: &[u8]) -> Option<ImageType> {
+        if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(ImageType::Jpeg)
+        } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(ImageType::Png)
+        } else if head.len() >= 12 && head.starts_with(b"RIFF") && &head[8..12] == b"WEBP" {
+            Some(ImageType::Webp)
+        } else {
+            None
+        }
+    }
+}
+
 /// The text was not a SHA-256 digest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not a SHA-256 digest (64 hexadecimal characters)")]
@@ -70,5 +114,32 @@ mod tests {
         );
         assert_eq!(Sha256Hex::parse(&d.as_str().to_uppercase()), Ok(d));
         assert!(Sha256Hex::parse("abc").is_err());
+    }
+
+    #[test]
+    fn images_are_recognised_by_magic_bytes_and_content_type() {
+        assert_eq!(
+            ImageType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(ImageType::Jpeg)
+        );
+        assert_eq!(
+            ImageType::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\x0d"),
+            Some(ImageType::Png)
+        );
+        assert_eq!(
+            ImageType::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(ImageType::Webp)
+        );
+        assert_eq!(ImageType::sniff(b"RIFF\0\0\0\0WAVEfmt "), None);
+        assert_eq!(ImageType::sniff(b"GIF89a"), None);
+        assert_eq!(ImageType::sniff(b""), None);
+        assert_eq!(
+            ImageType::from_mime("Image/JPEG; charset=binary"),
+            Some(ImageType::Jpeg)
+        );
+        assert_eq!(ImageType::from_mime("image/gif"), None);
+        for t in ImageType::ALL {
+            assert_eq!(ImageType::from_mime(t.mime()), Some(t));
+        }
     }
 }

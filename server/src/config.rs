@@ -41,6 +41,28 @@ pub struct Args {
     #[arg(long, env = "ANXUN_SESSION_DAYS", default_value_t = 30)]
     pub session_days: u32,
 
+    /// Where photos are kept: `file:///PATH` (default: `<data-dir>/photos`) or
+    /// `s3://BUCKET[/PREFIX]` (an S3-compatible store; see the `--s3-*` settings).
+    #[arg(long, env = "ANXUN_PHOTO_STORE")]
+    pub photo_store: Option<String>,
+
+    /// S3 endpoint, e.g. `http://127.0.0.1:9000` for a local S3-compatible server (default:
+    /// AWS for the region).
+    #[arg(long, env = "ANXUN_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// S3 region.
+    #[arg(long, env = "ANXUN_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+
+    /// S3 access key id.
+    #[arg(long, env = "ANXUN_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+
+    /// S3 secret access key.
+    #[arg(long, env = "ANXUN_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+
     /// Log filter, e.g. `info` or `anxun_server=debug,tower_http=debug` (also RUST_LOG).
     #[arg(long, env = "ANXUN_LOG")]
     pub log: Option<String>,
@@ -74,6 +96,75 @@ impl DatabaseUrl {
     }
 }
 
+/// Where photos are kept.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PhotoStoreUrl {
+    /// A directory on the local file system.
+    File(PathBuf),
+    /// An S3-compatible bucket, with an optional key prefix.
+    S3(S3Settings),
+}
+
+/// An S3-compatible bucket and how to reach it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub prefix: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+impl std::fmt::Debug for PhotoStoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PhotoStoreUrl::File(path) => f.debug_tuple("File").field(path).finish(),
+            PhotoStoreUrl::S3(s3) => f
+                .debug_struct("S3")
+                .field("bucket", &s3.bucket)
+                .field("prefix", &s3.prefix)
+                .field("endpoint", &s3.endpoint)
+                .field("region", &s3.region)
+                .field("access_key_id", &s3.access_key_id)
+                .field(
+                    "secret_access_key",
+                    &s3.secret_access_key.as_ref().map(|_| "***"),
+                )
+                .finish(),
+        }
+    }
+}
+
+impl PhotoStoreUrl {
+    fn parse(args: &Args) -> Result<PhotoStoreUrl, ConfigError> {
+        let Some(url) = &args.photo_store else {
+            return Ok(PhotoStoreUrl::File(args.data_dir.join("photos")));
+        };
+        if let Some(path) = url.strip_prefix("file://") {
+            if path.is_empty() {
+                return Err(ConfigError::PhotoStore(url.clone()));
+            }
+            Ok(PhotoStoreUrl::File(PathBuf::from(path)))
+        } else if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err(ConfigError::PhotoStore(url.clone()));
+            }
+            Ok(PhotoStoreUrl::S3(S3Settings {
+                bucket: bucket.to_owned(),
+                prefix: prefix.trim_matches('/').to_owned(),
+                endpoint: args.s3_endpoint.clone(),
+                region: args.s3_region.clone(),
+                access_key_id: args.s3_access_key_id.clone(),
+                secret_access_key: args.s3_secret_access_key.clone(),
+            }))
+        } else {
+            Err(ConfigError::PhotoStore(url.clone()))
+        }
+    }
+}
+
 /// Checked settings, built once at startup.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -86,6 +177,8 @@ pub struct Settings {
     pub admin_password: Option<String>,
     /// How long a session token is valid after sign-in.
     pub session_lifetime: TimeDelta,
+    /// Where photos are kept (uploads are staged in `<data-dir>/tmp` whichever it is).
+    pub photo_store: PhotoStoreUrl,
     pub log: Option<String>,
 }
 
@@ -119,6 +212,7 @@ impl Settings {
         if !(1..=365).contains(&args.session_days) {
             return Err(ConfigError::SessionDays(args.session_days));
         }
+        let photo_store = PhotoStoreUrl::parse(&args)?;
         Ok(Settings {
             bind,
             data_dir: args.data_dir,
@@ -128,6 +222,7 @@ impl Settings {
             demo_password: args.demo_password,
             admin_password: args.admin_password,
             session_lifetime: TimeDelta::days(i64::from(args.session_days)),
+            photo_store,
             log: args.log,
         })
     }
@@ -144,6 +239,10 @@ pub enum ConfigError {
     WeakPassword,
     #[error("--session-days/ANXUN_SESSION_DAYS must be between 1 and 365, not {0}")]
     SessionDays(u32),
+    #[error(
+        "--photo-store/ANXUN_PHOTO_STORE `{0}` is neither file:///PATH nor s3://BUCKET[/PREFIX]"
+    )]
+    PhotoStore(String),
 }
 
 /// A URL without its password, for messages.
@@ -173,6 +272,40 @@ mod tests {
         );
         assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(settings.session_lifetime, TimeDelta::days(30));
+        assert_eq!(
+            settings.photo_store,
+            PhotoStoreUrl::File("/srv/anxun/photos".into())
+        );
+    }
+
+    #[test]
+    fn photo_stores_are_files_or_s3_buckets() {
+        let settings = Settings::from_args(args(&["--photo-store", "file:///mnt/photos"])).unwrap();
+        assert_eq!(
+            settings.photo_store,
+            PhotoStoreUrl::File("/mnt/photos".into())
+        );
+        let settings = Settings::from_args(args(&[
+            "--photo-store",
+            "s3://anxun/photos/",
+            "--s3-endpoint",
+            "http://127.0.0.1:9000",
+            "--s3-secret-access-key",
+            "very-secret",
+        ]))
+        .unwrap();
+        let PhotoStoreUrl::S3(s3) = &settings.photo_store else {
+            panic!("{:?}", settings.photo_store);
+        };
+        assert_eq!(
+            (s3.bucket.as_str(), s3.prefix.as_str()),
+            ("anxun", "photos")
+        );
+        assert!(!format!("{settings:?}").contains("very-secret"));
+        for bad in ["s3://", "file://", "/mnt/photos", "gs://bucket"] {
+            let error = Settings::from_args(args(&["--photo-store", bad])).unwrap_err();
+            assert!(error.to_string().contains("ANXUN_PHOTO_STORE"), "{error}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Bad input is a 4xx with a machine-readable `code` and a human `message`, and is not logged.
 //! Anything unexpected is a 5xx: the cause chain is logged, the client gets a generic message.
 
-use crate::store::StoreError;
+use crate::{photos::PhotoError, store::StoreError};
+use anxun_domain::photo::{Sha256Hex, Sha256HexError};
 use axum::{
     Json,
     extract::rejection::{JsonRejection, PathRejection, QueryRejection},
@@ -59,6 +60,18 @@ pub enum ApiError {
     /// A push that breaks the protocol as a whole (too many entries, sequence out of order).
     #[error("invalid push: {0}")]
     BadBatch(String),
+    /// A photo's name is not a SHA-256 digest.
+    #[error("the photo's name must be the SHA-256 of its bytes: {0}")]
+    BadHash(#[from] Sha256HexError),
+    /// No photo with this hash is stored.
+    #[error("no photo {0} is stored")]
+    PhotoNotFound(Sha256Hex),
+    /// A `Content-Type` the endpoint does not take.
+    #[error("unsupported Content-Type `{0}`; send image/jpeg, image/png or image/webp")]
+    UnsupportedMediaType(String),
+    /// A refused upload, or a failing photo store.
+    #[error(transparent)]
+    Photo(#[from] PhotoError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -85,6 +98,27 @@ impl ApiError {
             ApiError::UnsupportedProtocol(..) => (StatusCode::BAD_REQUEST, "unsupported_protocol"),
             ApiError::DeviceTaken => (StatusCode::FORBIDDEN, "device_taken"),
             ApiError::BadBatch(_) => (StatusCode::BAD_REQUEST, "bad_batch"),
+            ApiError::BadHash(_) => (StatusCode::BAD_REQUEST, "bad_hash"),
+            ApiError::PhotoNotFound(_) => (StatusCode::NOT_FOUND, "photo_not_found"),
+            ApiError::UnsupportedMediaType(_) | ApiError::Photo(PhotoError::WrongType { .. }) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::Photo(PhotoError::TooLarge) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "photo_too_large")
+            }
+            ApiError::Photo(PhotoError::NotAnImage) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "not_an_image")
+            }
+            ApiError::Photo(PhotoError::HashMismatch { .. }) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch")
+            }
+            ApiError::Photo(PhotoError::Body(_)) => (StatusCode::BAD_REQUEST, "bad_body"),
+            ApiError::Photo(PhotoError::Store(_)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "photo_store_unavailable")
+            }
+            ApiError::Photo(PhotoError::Staging(_) | PhotoError::Corrupt(_)) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
             ApiError::Store(StoreError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             )) => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
@@ -103,7 +137,13 @@ impl IntoResponse for ApiError {
             ApiError::Store(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
                 "the database is unavailable".to_owned()
             }
+            ApiError::Photo(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
+                "the photo store is unavailable".to_owned()
+            }
             ApiError::Unexpected(_) | ApiError::Store(_) => {
+                "internal error; it has been logged".to_owned()
+            }
+            ApiError::Photo(_) if status.is_server_error() => {
                 "internal error; it has been logged".to_owned()
             }
             other => other.to_string(),

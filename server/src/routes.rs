@@ -2,5 +2,6 @@
 
 pub mod auth;
 pub mod health;
+pub mod photos;
 pub mod sync;
 pub mod templates;

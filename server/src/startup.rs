@@ -9,16 +9,18 @@ use crate::{
     config::Settings,
     demo::{self, DemoError, Seeded},
     error::ApiError,
+    photos::{PhotoError, PhotoStore},
     routes,
     state::AppState,
     static_files::{self, StaticApp},
     store::{Db, StoreError},
 };
 use anxun_domain::api::{
-    HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, SYNC_PUSH_PATH, TEMPLATES_PATH,
+    HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, PHOTO_PATH, SYNC_PUSH_PATH, TEMPLATES_PATH,
 };
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, Uri, header},
     routing::{get, post},
 };
@@ -41,9 +43,15 @@ pub fn router(state: AppState) -> Router {
         .route(LOGOUT_PATH, post(routes::auth::logout::post))
         .route(
             SYNC_PUSH_PATH,
-            post(routes::sync::push::post).layer(axum::extract::DefaultBodyLimit::max(
-                routes::sync::push::MAX_BODY_BYTES,
-            )),
+            post(routes::sync::push::post)
+                .layer(DefaultBodyLimit::max(routes::sync::push::MAX_BODY_BYTES)),
+        )
+        .route(
+            PHOTO_PATH,
+            get(routes::photos::get::get)
+                .head(routes::photos::head::head)
+                .put(routes::photos::put::put)
+                .layer(DefaultBodyLimit::max(routes::photos::put::MAX_BODY_BYTES)),
         )
         // Unknown API paths are JSON 404s, never the app's index.html.
         .route("/api", get(api_not_found))
@@ -82,8 +90,9 @@ pub struct Application {
 impl Application {
     /// Prepares storage, seeds what the settings ask for and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Application, StartupError> {
-        std::fs::create_dir_all(settings.data_dir.join("photos"))
+        std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
+        let photos = PhotoStore::open(&settings.photo_store, &settings.data_dir)?;
         let db = Db::connect(&settings.database).await?;
         let mut announcements = Vec::new();
         if settings.demo {
@@ -111,6 +120,7 @@ impl Application {
             listener,
             state: AppState {
                 db,
+                photos,
                 static_app: Arc::new(static_app),
                 sign_in_limiter: Arc::new(SignInLimiter::new(Limits::SIGN_IN)),
                 session_lifetime: settings.session_lifetime,
@@ -157,6 +167,8 @@ pub enum StartupError {
     DataDir(String, #[source] std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, #[source] std::io::Error),
+    #[error("cannot open the photo store: {0}")]
+    Photos(#[from] PhotoError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

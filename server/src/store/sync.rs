@@ -9,6 +9,7 @@ use anxun_domain::{
     hazard::{HazardEvent, Severity},
     ids::{DeviceId, MutationId, UserId},
     inspection::{Inspection, InspectionStatus},
+    photo::Sha256Hex,
     site::Site,
     sync::Mutation,
 };
@@ -26,6 +27,9 @@ pub enum EntryOutcome {
     Duplicate,
     /// An earlier sequence number is missing; nothing was done.
     Gap { expected: u64 },
+    /// The entry is the next one but references photos the store does not hold: nothing was
+    /// done and the device's sequence did not advance (the client uploads them and retries).
+    MissingPhotos(Vec<Sha256Hex>),
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -174,12 +178,16 @@ impl Db {
 
     /// Settles one outbox entry in one transaction. `mutation` is the parsed mutation, or
     /// why it could not be read (a rejection, so that it does not block the outbox).
+    /// `missing_photos`: the photos it references that the photo store lacks; if the entry is
+    /// the next one, they make it [`EntryOutcome::MissingPhotos`] (a duplicate stays a
+    /// duplicate).
     pub async fn push_entry(
         &self,
         pusher: &Pusher,
         seq: u64,
         mutation_id: MutationId,
         mutation: Result<&Mutation, String>,
+        missing_photos: &[Sha256Hex],
         now: DateTime<Utc>,
     ) -> Result<EntryOutcome, StoreError> {
         let device = pusher.device.as_uuid();
@@ -235,6 +243,10 @@ impl Db {
             if seq > last + 1 {
                 tx.rollback().await?;
                 return Ok(EntryOutcome::Gap { expected: last + 1 });
+            }
+            if !missing_photos.is_empty() {
+                tx.rollback().await?;
+                return Ok(EntryOutcome::MissingPhotos(missing_photos.to_vec()));
             }
 
             let op_name = mutation.as_ref().ok().map(|m| op(m));

@@ -175,6 +175,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `PUT /api/photos/{hash}` with `bytes`, signed in when `token` is given.
+    pub async fn put_photo(
+        &self,
+        token: Option<&str>,
+        hash: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let request = self
+            .client
+            .put(format!("{}/api/photos/{hash}", self.address))
+            .header("content-type", content_type)
+            .body(bytes);
+        let request = match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        request.send().await.unwrap()
+    }
+
+    /// `HEAD /api/photos/{hash}`, signed in.
+    pub async fn head_photo(&self, token: &str, hash: &str) -> reqwest::Response {
+        self.client
+            .head(format!("{}/api/photos/{hash}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// `POST` with a JSON body.
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.client

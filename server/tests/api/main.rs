@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod binary;
 mod health;
+mod photos;
 mod seeding;
 mod static_app;
 mod sync_push;

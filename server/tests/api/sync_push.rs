@@ -12,7 +12,7 @@ use anxun_domain::{
         Severity,
     },
     ids::{DeviceId, EventId, HazardId, InspectionId, MutationId, SiteId, UserId},
-    inspection::{Inspection, InspectionKind, InspectionStatus, InspectorRef},
+    inspection::{Inspection, InspectionKind, InspectionStatus, InspectorRef, ItemAnswer, Verdict},
     photo::Sha256Hex,
     region::{RegionCode, RegionPath, Scope},
     role::{Actor, Role},
@@ -39,6 +39,9 @@ struct Setup {
     token: String,
     device: DeviceId,
 }
+
+/// The photo every hazard report references (uploaded by [`setup`]).
+const BEFORE: &[u8] = b"\xFF\xD8\xFF\xE0 before \xFF\xD9";
 
 fn text(s: &str) -> Text {
     Text::parse(s).unwrap()
@@ -82,6 +85,15 @@ async fn setup(backend: &Backend) -> Setup {
         }
     }
     let (user, token) = user(&app, "li-inspector").await;
+    let response = app
+        .put_photo(
+            Some(&token),
+            Sha256Hex::digest(BEFORE).as_str(),
+            "image/jpeg",
+            BEFORE.to_vec(),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
     Setup {
         app,
         user,
@@ -188,7 +200,7 @@ fn report(site: &Site, user: UserId) -> HazardEvent {
         determination: DeterminationMethod::Regulation,
         basis: Vec::new(),
         combined: Vec::new(),
-        photos_before: vec![Sha256Hex::digest(b"before")],
+        photos_before: vec![Sha256Hex::digest(BEFORE)],
         interim_measures: Vec::new(),
         rectification: RectificationMode::ByDeadline,
         suggested_rectification: None,
@@ -550,3 +562,74 @@ async fn the_audit_log_records_who_when_and_which_device(backend: Backend) {
     assert_eq!(rows[1].code.as_deref(), Some("out_of_scope"));
 }
 on_both_backends!(audit, the_audit_log_records_who_when_and_which_device);
+
+async fn a_mutation_waits_for_its_photos(backend: Backend) {
+    let s = setup(&backend).await;
+    let first_site = site("310104");
+    let other_site = site("310104");
+    let site = first_site;
+    let photo = b"\xFF\xD8\xFF\xE0 the gas cylinder \xFF\xD9".to_vec();
+    let hash = Sha256Hex::digest(&photo);
+    let mut draft = inspection(&site, s.user);
+    let template = anxun_domain::templates::builtin_for(Area::Gas);
+    let item = template.items().next().unwrap().id.clone();
+    draft.answers.insert(
+        item,
+        ItemAnswer {
+            verdict: Verdict::Fail,
+            value: None,
+            note: None,
+            photos: vec![hash.clone()],
+            combined: Vec::new(),
+        },
+    );
+    let mut hazard = report(&site, s.user);
+    if let HazardAction::Report(new) = &mut hazard.action {
+        new.photos_before.push(hash.clone());
+    }
+    let batch = entries(
+        1,
+        vec![
+            upsert(&site),
+            save(&draft),
+            hazard_event(&hazard),
+            upsert(&other_site),
+        ],
+    );
+    let body = s.push(&batch).await;
+    assert_eq!(
+        statuses(&body),
+        ["accepted", "missing_photo", "gap", "gap"],
+        "{body}"
+    );
+    let missing = &body["results"][1];
+    assert_eq!(missing["code"], "missing_photo");
+    assert_eq!(missing["photos"], json!([hash]));
+    assert!(
+        missing["message"].as_str().unwrap().contains(hash.as_str()),
+        "{missing}"
+    );
+    assert_eq!(body["results"][2]["expected"], 2);
+    assert_eq!(body["last_seq"], 1, "the sequence did not advance");
+    assert_eq!(s.count(SyncTable::Inspections).await, 0);
+    assert_eq!(s.count(SyncTable::Sites).await, 1);
+    assert_eq!(s.count(SyncTable::SyncMutations).await, 1);
+
+    // Once the photo is uploaded, the same push goes through, exactly once.
+    let response = s
+        .app
+        .put_photo(Some(&s.token), hash.as_str(), "image/jpeg", photo)
+        .await;
+    assert_eq!(response.status(), 201);
+    let body = s.push(&batch).await;
+    assert_eq!(
+        statuses(&body),
+        ["duplicate", "accepted", "accepted", "accepted"],
+        "{body}"
+    );
+    assert_eq!(body["last_seq"], 4);
+    assert_eq!(s.count(SyncTable::Inspections).await, 1);
+    assert_eq!(s.count(SyncTable::Hazards).await, 1);
+    assert_eq!(s.count(SyncTable::Sites).await, 2);
+}
+on_both_backends!(missing_photos, a_mutation_waits_for_its_photos);

@@ -4,12 +4,18 @@
 //! an entry already settled is a `duplicate` (or its earlier rejection again), the next one is
 //! applied or rejected (both final, both advance the device's sequence), and one beyond the
 //! next is a `gap` that stops the push: it and every later entry answer `gap`.
+//!
+//! Photos come first: the next entry, if it references photos the store does not hold
+//! ([`Mutation::photos`]), answers `missing_photo` with their hashes. That is not final and
+//! does not advance the device's sequence; like a gap it stops the push (later entries answer
+//! `gap`, expecting this one again), so the client uploads the photos and pushes the same
+//! entry again: exactly-once holds, and nothing is applied out of order.
 
 use crate::{
     auth::AuthUser, error::ApiError, state::AppState, store::sync::EntryOutcome, sync::Pusher,
 };
 use anxun_domain::{
-    api::{MAX_PUSH_ENTRIES, PushResponse, PushResult, PushStatus},
+    api::{MAX_PUSH_ENTRIES, PushResponse, PushResult, PushStatus, RejectionCode},
     ids::{DeviceId, MutationId},
     sync::{Mutation, PROTOCOL_VERSION},
 };
@@ -72,6 +78,7 @@ pub async fn post(
             code: None,
             message: None,
             expected: None,
+            photos: Vec::new(),
         };
         if let Some(expected) = gap {
             results.push(PushResult {
@@ -82,6 +89,10 @@ pub async fn post(
         }
         let mutation = serde_json::from_value::<Mutation>(entry.mutation)
             .map_err(|e| format!("the mutation cannot be read: {e}"));
+        let missing = match &mutation {
+            Ok(mutation) => state.photos.missing(&mutation.photos()).await?,
+            Err(_) => Vec::new(),
+        };
         let outcome = state
             .db
             .push_entry(
@@ -89,6 +100,7 @@ pub async fn post(
                 entry.seq,
                 entry.mutation_id,
                 mutation.as_ref().map_err(Clone::clone),
+                &missing,
                 Utc::now(),
             )
             .await?;
@@ -100,6 +112,20 @@ pub async fn post(
                 message: Some(rejection.message),
                 ..result(PushStatus::Rejected)
             },
+            EntryOutcome::MissingPhotos(photos) => {
+                gap = Some(entry.seq);
+                let list = photos
+                    .iter()
+                    .map(|hash| hash.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                PushResult {
+                    code: Some(RejectionCode::MissingPhoto),
+                    message: Some(format!("upload the photos first, then push again: {list}")),
+                    photos,
+                    ..result(PushStatus::MissingPhoto)
+                }
+            }
             EntryOutcome::Gap { expected } => {
                 gap = Some(expected);
                 PushResult {

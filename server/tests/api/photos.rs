@@ -1,0 +1,276 @@
+//! `HEAD`/`PUT`/`GET /api/photos/{sha256}`: content-addressed, idempotent uploads, checked
+//! before anything is stored; never a 500 for bad input.
+
+use crate::{
+    helpers::{Backend, Options, TestApp, spawn},
+    on_both_backends,
+};
+use anxun_domain::{api::MAX_PHOTO_BYTES, photo::Sha256Hex, region::Scope, role::Role};
+use anxun_server::{
+    accounts::{Username, create_user},
+    auth::start_session,
+};
+use chrono::{TimeDelta, Utc};
+use serde_json::Value;
+
+/// A running app and a signed-in user's token.
+async fn signed_in(backend: &Backend) -> (TestApp, String) {
+    let app = spawn(backend, Options::default()).await;
+    let id = create_user(
+        &app.db,
+        &Username::parse("zhang-photos").unwrap(),
+        "张网格员",
+        Role::Inspector,
+        &Scope::City,
+        "inspector-password-1",
+        false,
+    )
+    .await
+    .unwrap();
+    let (token, _) = start_session(&app.db, id, TimeDelta::days(1), Utc::now())
+        .await
+        .unwrap();
+    (app, token.as_str().to_owned())
+}
+
+/// The bytes of a (tiny, not decodable but correctly tagged) JPEG.
+fn jpeg(content: &str) -> Vec<u8> {
+    let mut bytes = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
+    bytes.extend_from_slice(content.as_bytes());
+    bytes.extend_from_slice(&[0xFF, 0xD9]);
+    bytes
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend_from_slice(&[0; 17]);
+    bytes
+}
+
+fn hash(bytes: &[u8]) -> String {
+    Sha256Hex::digest(bytes).to_string()
+}
+
+async fn code(response: reqwest::Response) -> String {
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body["code"].as_str().unwrap().to_owned()
+}
+
+/// Nothing is left in the staging directory.
+fn staging_is_empty(app: &TestApp) {
+    let staging = app.data_dir.path().join("data").join("tmp");
+    let left: Vec<_> = std::fs::read_dir(&staging).unwrap().collect();
+    assert!(left.is_empty(), "left in {}: {left:?}", staging.display());
+}
+
+async fn an_uploaded_photo_can_be_checked_and_read(backend: Backend) {
+    let (app, token) = signed_in(&backend).await;
+    let bytes = jpeg("现场照片");
+    let name = hash(&bytes);
+    assert_eq!(app.head_photo(&token, &name).await.status(), 404);
+
+    let response = app
+        .put_photo(Some(&token), &name, "image/jpeg", bytes.clone())
+        .await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(app.head_photo(&token, &name).await.status(), 200);
+    // Upper case names the same photo.
+    assert_eq!(
+        app.head_photo(&token, &name.to_uppercase()).await.status(),
+        200
+    );
+
+    let response = app
+        .get_signed_in(&format!("/api/photos/{name}"), &token)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "private, max-age=31536000, immutable"
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), bytes.as_slice());
+
+    // Stored under ab/cd/<hash> in <data-dir>/photos.
+    let stored = app
+        .data_dir
+        .path()
+        .join("data/photos")
+        .join(&name[..2])
+        .join(&name[2..4])
+        .join(&name);
+    assert_eq!(std::fs::read(stored).unwrap(), bytes);
+    staging_is_empty(&app);
+
+    // PNG too, served with its own type.
+    let png = png();
+    let png_name = hash(&png);
+    let response = app
+        .put_photo(Some(&token), &png_name, "image/png", png.clone())
+        .await;
+    assert_eq!(response.status(), 201);
+    let response = app
+        .get_signed_in(&format!("/api/photos/{png_name}"), &token)
+        .await;
+    assert_eq!(response.headers()["content-type"], "image/png");
+}
+on_both_backends!(upload_check_read, an_uploaded_photo_can_be_checked_and_read);
+
+async fn uploading_again_is_harmless(backend: Backend) {
+    let (app, token) = signed_in(&backend).await;
+    let bytes = jpeg("twice");
+    let name = hash(&bytes);
+    let first = app
+        .put_photo(Some(&token), &name, "image/jpeg", bytes.clone())
+        .await;
+    assert_eq!(first.status(), 201);
+    let again = app
+        .put_photo(Some(&token), &name, "image/jpeg", bytes.clone())
+        .await;
+    assert_eq!(again.status(), 200);
+    let response = app
+        .get_signed_in(&format!("/api/photos/{name}"), &token)
+        .await;
+    assert_eq!(response.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    staging_is_empty(&app);
+}
+on_both_backends!(idempotent, uploading_again_is_harmless);
+
+async fn bad_uploads_are_refused_and_nothing_is_stored(backend: Backend) {
+    let (app, token) = signed_in(&backend).await;
+    let bytes = jpeg("original");
+    let other = hash(&jpeg("something else"));
+
+    // The bytes do not hash to the name.
+    let response = app
+        .put_photo(Some(&token), &other, "image/jpeg", bytes.clone())
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(code(response).await, "hash_mismatch");
+    assert_eq!(app.head_photo(&token, &other).await.status(), 404);
+    assert_eq!(app.head_photo(&token, &hash(&bytes)).await.status(), 404);
+
+    // Not a SHA-256.
+    for bad in ["abc", "not-a-hash", &"g".repeat(64)] {
+        let response = app
+            .put_photo(Some(&token), bad, "image/jpeg", bytes.clone())
+            .await;
+        assert_eq!(response.status(), 400, "{bad}");
+        assert_eq!(code(response).await, "bad_hash");
+    }
+    let response = app.get_signed_in("/api/photos/abc", &token).await;
+    assert_eq!(code(response).await, "bad_hash");
+
+    // Not an image, whatever the type says.
+    let text = b"just some text, not a photo".to_vec();
+    let response = app
+        .put_photo(Some(&token), &hash(&text), "image/jpeg", text.clone())
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(code(response).await, "not_an_image");
+    assert_eq!(app.head_photo(&token, &hash(&text)).await.status(), 404);
+
+    // Not an image type, or not the type of the bytes.
+    let name = hash(&bytes);
+    for content_type in [
+        "text/plain",
+        "image/gif",
+        "application/octet-stream",
+        "image/png",
+    ] {
+        let response = app
+            .put_photo(Some(&token), &name, content_type, bytes.clone())
+            .await;
+        assert_eq!(response.status(), 415, "{content_type}");
+        assert_eq!(code(response).await, "unsupported_media_type");
+    }
+    assert_eq!(app.head_photo(&token, &name).await.status(), 404);
+
+    // Unknown photos are a JSON 404.
+    let response = app
+        .get_signed_in(&format!("/api/photos/{name}"), &token)
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(code(response).await, "photo_not_found");
+    staging_is_empty(&app);
+}
+on_both_backends!(bad_uploads, bad_uploads_are_refused_and_nothing_is_stored);
+
+async fn photos_larger_than_25_mb_are_refused(backend: Backend) {
+    let (app, token) = signed_in(&backend).await;
+    let mut bytes = jpeg("");
+    bytes.resize(MAX_PHOTO_BYTES + 1, 0x42);
+    let name = hash(&bytes);
+    let response = app
+        .put_photo(Some(&token), &name, "image/jpeg", bytes.clone())
+        .await;
+    assert_eq!(response.status(), 413);
+    assert_eq!(code(response).await, "photo_too_large");
+    assert_eq!(app.head_photo(&token, &name).await.status(), 404);
+
+    // Without a Content-Length, the limit holds while streaming.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        bytes.chunks(1024 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let response = app
+        .client
+        .put(format!("{}/api/photos/{name}", app.address))
+        .bearer_auth(&token)
+        .header("content-type", "image/jpeg")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(code(response).await, "photo_too_large");
+    assert_eq!(app.head_photo(&token, &name).await.status(), 404);
+    staging_is_empty(&app);
+
+    // Exactly 25 MB is fine.
+    bytes.truncate(MAX_PHOTO_BYTES);
+    let name = hash(&bytes);
+    let response = app
+        .put_photo(Some(&token), &name, "image/jpeg", bytes)
+        .await;
+    assert_eq!(response.status(), 201);
+}
+on_both_backends!(too_large, photos_larger_than_25_mb_are_refused);
+
+async fn photos_need_a_session(backend: Backend) {
+    let (app, token) = signed_in(&backend).await;
+    let bytes = jpeg("secret");
+    let name = hash(&bytes);
+    let response = app
+        .put_photo(None, &name, "image/jpeg", bytes.clone())
+        .await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(code(response).await, "unauthorized");
+    let response = app
+        .put_photo(Some("not-a-token"), &name, "image/jpeg", bytes.clone())
+        .await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(app.head_photo(&token, &name).await.status(), 404);
+
+    app.put_photo(Some(&token), &name, "image/jpeg", bytes)
+        .await
+        .error_for_status()
+        .unwrap();
+    let response = app.get(&format!("/api/photos/{name}")).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(code(response).await, "unauthorized");
+    let response = app
+        .client
+        .head(format!("{}/api/photos/{name}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+on_both_backends!(need_a_session, photos_need_a_session);
