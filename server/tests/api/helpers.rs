@@ -87,6 +87,38 @@ impl Drop for TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates an inspector with this scope and starts a day-long session for them: their id
+    /// and the session token.
+    pub async fn signed_in_inspector(
+        &self,
+        username: &str,
+        display_name: &str,
+        scope: &anxun_domain::region::Scope,
+    ) -> (anxun_domain::ids::UserId, String) {
+        let id = anxun_server::accounts::create_user(
+            &self.db,
+            &anxun_server::accounts::Username::parse(username).unwrap(),
+            display_name,
+            anxun_domain::role::Role::Inspector,
+            scope,
+            "inspector-password-1",
+            false,
+        )
+        .await
+        .unwrap();
+        let (token, _) = anxun_server::auth::start_session(
+            &self.db,
+            id,
+            chrono::TimeDelta::days(1),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        (id, token.as_str().to_owned())
+    }
+}
+
 /// Options for [`spawn`].
 #[derive(Debug, Default, Clone)]
 pub struct Options {

@@ -5,32 +5,16 @@ use crate::{
     helpers::{Backend, Options, TestApp, spawn},
     on_both_backends,
 };
-use anxun_domain::{api::MAX_PHOTO_BYTES, photo::Sha256Hex, region::Scope, role::Role};
-use anxun_server::{
-    accounts::{Username, create_user},
-    auth::start_session,
-};
-use chrono::{TimeDelta, Utc};
+use anxun_domain::{api::MAX_PHOTO_BYTES, photo::Sha256Hex, region::Scope};
 use serde_json::Value;
 
 /// A running app and a signed-in user's token.
 async fn signed_in(backend: &Backend) -> (TestApp, String) {
     let app = spawn(backend, Options::default()).await;
-    let id = create_user(
-        &app.db,
-        &Username::parse("zhang-photos").unwrap(),
-        "张网格员",
-        Role::Inspector,
-        &Scope::City,
-        "inspector-password-1",
-        false,
-    )
-    .await
-    .unwrap();
-    let (token, _) = start_session(&app.db, id, TimeDelta::days(1), Utc::now())
-        .await
-        .unwrap();
-    (app, token.as_str().to_owned())
+    let (_, token) = app
+        .signed_in_inspector("zhang-photos", "张网格员", &Scope::City)
+        .await;
+    (app, token)
 }
 
 /// The bytes of a (tiny, not decodable but correctly tagged) JPEG.

@@ -20,13 +20,9 @@ use anxun_domain::{
     sync::{Mutation, OutboxEntry, PROTOCOL_VERSION},
     text::Text,
 };
-use anxun_server::{
-    accounts::{Username, create_user},
-    auth::start_session,
-    store::{
-        regions::{Level, NewRegion},
-        sync::SyncTable,
-    },
+use anxun_server::store::{
+    regions::{Level, NewRegion},
+    sync::SyncTable,
 };
 use chrono::{TimeDelta, Utc};
 use serde_json::{Value, json};
@@ -104,23 +100,10 @@ async fn setup(backend: &Backend) -> Setup {
 
 /// A new inspector scoped to district 310104, and a session token.
 async fn user(app: &TestApp, username: &str) -> (UserId, String) {
-    let id = create_user(
-        &app.db,
-        &Username::parse(username).unwrap(),
-        "李网格员",
-        Role::Inspector,
-        &Scope::District {
-            district: code("310104"),
-        },
-        "inspector-password-1",
-        false,
-    )
-    .await
-    .unwrap();
-    let (token, _) = start_session(&app.db, id, TimeDelta::days(1), Utc::now())
-        .await
-        .unwrap();
-    (id, token.as_str().to_owned())
+    let scope = Scope::District {
+        district: code("310104"),
+    };
+    app.signed_in_inspector(username, "李网格员", &scope).await
 }
 
 fn site(district: &str) -> Site {

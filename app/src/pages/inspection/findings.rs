@@ -9,7 +9,7 @@ use crate::{
         photos::{PhotoInput, PhotoStrip},
     },
     i18n::{Locale, t_string, use_i18n},
-    location::{self, LocationError},
+    location,
 };
 use anxun_domain::{
     hazard::Severity,
@@ -419,17 +419,15 @@ fn FindingCard(editor: Editor, hazard: HazardId) -> impl IntoView {
     let is_ad_hoc = move || finding.get().is_some_and(|f| f.item.is_none());
     // The finding's own position, asked once when a draft finding has none; without it the
     // inspection's position stands in.
-    let asking = RwSignal::new(None::<Result<(), LocationError>>);
+    let answered = RwSignal::new(false);
     if !locked.get_untracked() && finding.get_untracked().is_some_and(|f| f.gps.is_none()) {
         leptos::task::spawn_local(async move {
-            match location::fresh_position(15_000).await {
-                Ok(point) => {
-                    asking.set(Some(Ok(())));
-                    if finding.get_untracked().is_some_and(|f| f.gps.is_none()) {
-                        change(Box::new(move |f| f.gps = Some(point)));
-                    }
-                }
-                Err(error) => asking.set(Some(Err(error))),
+            let fix = location::fresh_position(15_000).await;
+            answered.set(true);
+            if let Ok(point) = fix
+                && finding.get_untracked().is_some_and(|f| f.gps.is_none())
+            {
+                change(Box::new(move |f| f.gps = Some(point)));
             }
         });
     }
@@ -439,10 +437,8 @@ fn FindingCard(editor: Editor, hazard: HazardId) -> impl IntoView {
             t_string!(i18n, findings.gps_own),
             point.accuracy_m().unwrap_or(0.0)
         ),
-        None => match asking.get() {
-            None if !locked.get() => t_string!(i18n, location.asking).to_owned(),
-            _ => t_string!(i18n, findings.gps_inspection).to_owned(),
-        },
+        None if !answered.get() && !locked.get() => t_string!(i18n, location.asking).to_owned(),
+        None => t_string!(i18n, findings.gps_inspection).to_owned(),
     };
     let add_after = Callback::new(move |files: Vec<web_sys::File>| {
         editor.add_photos(files, move |inspection, hashes| {
