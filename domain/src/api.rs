@@ -30,6 +30,14 @@ pub const ME_PATH: &str = "/api/auth/me";
 /// `POST`: push outbox entries with a [`PushRequest`]; answers a [`PushResponse`].
 pub const SYNC_PUSH_PATH: &str = "/api/sync/push";
 
+/// `GET`: what changed in the signed-in user's scope after a cursor,
+/// `/api/sync/pull?cursor=<n>&limit=<n>`; answers a [`PullResponse`]. `cursor` 0 (or none)
+/// starts from the beginning.
+pub const SYNC_PULL_PATH: &str = "/api/sync/pull";
+
+/// The most changes one pull page carries (and the default `limit`).
+pub const MAX_PULL_CHANGES: usize = 500;
+
 /// `HEAD`, `PUT` and `GET` one photo by the SHA-256 of its bytes: `/api/photos/{sha256}`.
 pub const PHOTO_PATH: &str = "/api/photos/{sha256}";
 
@@ -129,6 +137,42 @@ pub struct PushResponse {
     pub results: Vec<PushResult>,
     /// The device's last sequence number the server has settled (accepted or rejected).
     pub last_seq: u64,
+}
+
+/// Query of `GET /api/sync/pull`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct PullQuery {
+    /// The cursor of the last page applied (0: from the beginning).
+    #[serde(default)]
+    pub cursor: u64,
+    /// At most this many changes (capped at [`MAX_PULL_CHANGES`]).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// One page of changes for the user's scope, in the server's commit order. The device applies
+/// the page and stores `cursor` in one transaction, then pulls again while `more`.
+///
+/// A change is listed once per page even if it happened several times (a site edited twice
+/// is sent once, as it is now); hazard events are listed in arrival order, which is the
+/// order the server applied them in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct PullResponse {
+    /// Send this as `cursor` next time. Never smaller than the cursor sent.
+    pub cursor: u64,
+    /// Whether more changes follow (pull again at once).
+    pub more: bool,
+    /// Sites created or changed, as they are now.
+    #[serde(default)]
+    pub sites: Vec<crate::site::Site>,
+    /// Sites deleted.
+    #[serde(default)]
+    pub deleted_sites: Vec<crate::ids::SiteId>,
+    /// Hazard events accepted, in arrival order (the first event of a hazard is its report).
+    #[serde(default)]
+    pub hazard_events: Vec<crate::hazard::HazardEvent>,
 }
 
 /// What happened to one outbox entry.
