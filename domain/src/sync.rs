@@ -1,5 +1,7 @@
-//! Pure types for the offline outbox (design/offline-sync.md §6). The sync engine itself is
-//! built elsewhere; these are the mutations a device queues and the server applies.
+//! The offline outbox (design/offline-sync.md §6): the mutations a device queues and the
+//! server applies, and ([`engine`]) the client's sync decisions as pure code.
+
+pub mod engine;
 
 use crate::{
     hazard::HazardEvent,
