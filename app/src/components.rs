@@ -9,4 +9,5 @@ pub mod photos;
 pub mod show_more;
 pub mod signature_pad;
 pub mod storage_banner;
+pub mod sync_badge;
 pub mod update_prompt;

@@ -20,6 +20,7 @@ mod changes;
 mod hazards;
 mod meta;
 mod read;
+mod sync;
 
 pub use read::StoredPhoto;
 pub mod storage;
@@ -28,6 +29,7 @@ use indexed_db_futures::{database::Database, error::DomException};
 use std::{cell::RefCell, rc::Rc};
 
 pub use changes::{Change, NewPhoto};
+pub use sync::{ROUND, RefusedRow, Session, SignInError};
 
 /// The database of the app (`anxun`), or of a test (any other name).
 #[derive(Debug, Clone)]

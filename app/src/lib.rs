@@ -25,6 +25,7 @@ pub mod profile;
 pub mod routes;
 pub mod service_worker;
 pub mod state;
+pub mod sync;
 pub mod templates;
 
 use i18n::{I18nContextProvider, I18nSubContextProvider};
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
     state::provide_db();
     service_worker::provide_shell();
     components::install_hint::provide_install();
+    sync::provide_sync();
     view! {
         // The outer context follows the browser; the inner one, which every screen uses,
         // starts from the language saved on this device, or Chinese.

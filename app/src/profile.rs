@@ -81,6 +81,28 @@ impl ProfileInput {
 }
 
 impl Profile {
+    /// The profile of a signed-in account: its id, name, role and scope; the organisation
+    /// and badge entered on this device are kept.
+    pub fn signed_in(
+        user: &anxun_domain::api::SignedInUser,
+        previous: Option<&Profile>,
+    ) -> Profile {
+        let name = Text::parse(&user.display_name)
+            .or_else(|_| Text::parse(&user.username))
+            .ok()
+            .or_else(|| previous.map(|p| p.name.clone()))
+            .unwrap_or_else(|| Text::parse("?").expect("a one-letter name is valid"));
+        Profile {
+            user: user.id,
+            name,
+            organisation: previous.and_then(|p| p.organisation.clone()),
+            badge: previous.and_then(|p| p.badge.clone()),
+            role: user.role,
+            scope: user.scope.clone(),
+            signed_in: true,
+        }
+    }
+
     /// As listed on an inspection record.
     pub fn inspector(&self) -> InspectorRef {
         InspectorRef {

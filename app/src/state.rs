@@ -32,6 +32,20 @@ impl DbState {
         }
     }
 
+    /// The database once it is open, without subscribing (for tasks).
+    pub fn db_untracked(&self) -> Option<Db> {
+        match self.status.get_untracked() {
+            DbStatus::Ready(db) => Some(db),
+            _ => None,
+        }
+    }
+
+    /// Records the profile after a sign-in.
+    pub fn signed_in(&self, profile: Profile) {
+        self.profile.set(Some(profile));
+        self.changed();
+    }
+
     /// Where opening stands.
     pub fn status(&self) -> DbStatus {
         self.status.get()

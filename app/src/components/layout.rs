@@ -80,6 +80,8 @@ fn Nav() -> impl IntoView {
                                         {page_icon(page)}
                                     </span>
                                     <span class="nav-label">{move || nav_label(i18n, page)}</span>
+                                    {(page == Page::Sync)
+                                        .then(|| view! { <crate::components::sync_badge::SyncBadge /> })}
                                 </a>
                             </li>
                         }

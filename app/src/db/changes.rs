@@ -41,6 +41,10 @@ pub(super) struct EventRow {
     pub id: String,
     pub hazard: String,
     pub doc: String,
+    /// The order in which the server applied the event, once a pull has brought it back
+    /// (a device-local counter); absent while the event is this device's and unconfirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pos: Option<f64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -67,11 +71,16 @@ pub(super) struct OutboxRow {
     /// The record the change is about (site, inspection or hazard id).
     pub record: String,
     pub doc: String,
+    /// When the change was made (ms since the epoch), to tell how long it has waited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<f64>,
 }
 
 pub(super) const DEVICE_ID: &str = "device_id";
 pub(super) const NEXT_SEQ: &str = "next_seq";
 pub(super) const PHOTO_BYTES: &str = "photo_bytes";
+/// The highest sequence number ever put in a push request (see `anxun_domain::sync::engine`).
+pub(super) const SENT_THROUGH: &str = "sent_through";
 
 /// A photo ready to store: evidence and thumbnail bytes, already processed and hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +194,7 @@ fn event_row(event: &HazardEvent) -> Result<EventRow, DbError> {
         id: event.id.to_string(),
         hazard: event.hazard.to_string(),
         doc: json(event)?,
+        pos: None,
     })
 }
 
@@ -307,6 +317,10 @@ impl Db {
             .unwrap_or(1);
 
         if let Some(record) = &prepared.replaces_unsent {
+            let sent: Option<MetaRow> = meta.get(SENT_THROUGH).serde()?.await?;
+            let sent_through = sent
+                .and_then(|row| row.value.parse::<u64>().ok())
+                .unwrap_or(0);
             let unsent: Vec<OutboxRow> = outbox
                 .index("by_record")?
                 .get_all()
@@ -314,13 +328,18 @@ impl Db {
                 .serde()?
                 .await?
                 .collect::<Result<_, _>>()?;
+            let mut saves = Vec::new();
             for row in unsent {
                 let entry: OutboxEntry =
                     serde_json::from_str(&row.doc).map_err(|e| DbError::Corrupt(e.to_string()))?;
                 if matches!(entry.mutation, Mutation::SaveInspection { .. }) {
-                    // Keys are JS numbers: a u64 would become a BigInt, which is no valid key.
-                    outbox.delete(row.seq as f64).build()?;
+                    saves.push(row.seq);
                 }
+            }
+            // Only saves the server cannot have seen yet are replaced.
+            for seq in anxun_domain::sync::engine::replaceable(&saves, sent_through) {
+                // Keys are JS numbers: a u64 would become a BigInt, which is no valid key.
+                outbox.delete(seq as f64).build()?;
             }
         }
 
@@ -380,6 +399,7 @@ impl Db {
                     seq,
                     record: record.clone(),
                     doc: json(&entry)?,
+                    at: Some(js_sys::Date::now()),
                 })
                 .serde()?;
             entries.push(entry);

@@ -58,13 +58,42 @@ impl HazardRow {
     }
 }
 
+/// A hazard from its stored event rows plus `new` events (not stored yet, this device's):
+/// confirmed events by the server's order, then pending ones by id (time made), those that
+/// no longer apply left out and listed ([`anxun_domain::sync::engine::device_hazard`]).
+pub(super) fn view(
+    rows: &[EventRow],
+    new: &[HazardEvent],
+) -> Result<(Hazard, Vec<anxun_domain::ids::EventId>), DbError> {
+    let mut confirmed: Vec<(f64, HazardEvent)> = Vec::new();
+    let mut pending: Vec<HazardEvent> = Vec::new();
+    for row in rows {
+        let event: HazardEvent = parse(&row.doc)?;
+        match row.pos {
+            Some(pos) => confirmed.push((pos, event)),
+            None => pending.push(event),
+        }
+    }
+    confirmed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pending.extend(new.iter().cloned());
+    // The report first, then by id (UUIDv7: the time the device made it).
+    pending.sort_by_key(|e| {
+        (
+            !matches!(e.action, anxun_domain::hazard::HazardAction::Report(_)),
+            e.id,
+        )
+    });
+    anxun_domain::sync::engine::device_hazard(confirmed.iter().map(|(_, e)| e), &pending)
+        .map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
 fn parse<T: serde::de::DeserializeOwned>(doc: &str) -> Result<T, DbError> {
     serde_json::from_str(doc).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
 impl Db {
-    /// The stored events of one hazard, in storage order.
-    pub async fn events_of(&self, hazard: HazardId) -> Result<Vec<HazardEvent>, DbError> {
+    /// The stored events of one hazard, as rows.
+    async fn event_rows(&self, hazard: HazardId) -> Result<Vec<EventRow>, DbError> {
         let database = self.database();
         let tx = database.transaction(HAZARD_EVENTS).build()?;
         let rows: Vec<EventRow> = tx
@@ -75,20 +104,17 @@ impl Db {
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
-        rows.iter().map(|row| parse(&row.doc)).collect()
+        Ok(rows)
     }
 
-    /// One hazard, rebuilt from its events.
+    /// One hazard as the device shows it: the events the server confirmed, in its order, then
+    /// this device's pending ones that still apply.
     pub async fn hazard(&self, id: HazardId) -> Result<Option<Hazard>, DbError> {
-        let events = self.events_of(id).await?;
-        if events.is_empty() {
+        let rows = self.event_rows(id).await?;
+        if rows.is_empty() {
             return Ok(None);
         }
-        let (mut hazards, failed) = rebuild(&events);
-        if let Some((_, error)) = failed.first() {
-            return Err(DbError::Corrupt(error.to_string()));
-        }
-        Ok(hazards.pop())
+        Ok(Some(view(&rows, &[])?.0))
     }
 
     /// The list item of every hazard on the device.
@@ -142,7 +168,7 @@ impl Db {
     }
 
     /// The hazards that new events produce, with the stored events before them: what the
-    /// `hazards` store must hold after the change. Fails if the events do not apply.
+    /// `hazards` store must hold after the change. Fails if a new event does not apply.
     pub(super) async fn project(&self, events: &[HazardEvent]) -> Result<Vec<HazardRow>, DbError> {
         let mut hazards: Vec<HazardId> = Vec::new();
         for event in events {
@@ -152,15 +178,17 @@ impl Db {
         }
         let mut rows = Vec::with_capacity(hazards.len());
         for id in hazards {
-            let mut all = self.events_of(id).await?;
-            all.extend(events.iter().filter(|e| e.hazard == id).cloned());
-            let (built, failed) = rebuild(&all);
-            if let Some((_, error)) = failed.first() {
-                return Err(DbError::Rejected(error.to_string()));
+            let stored = self.event_rows(id).await?;
+            let new: Vec<HazardEvent> = events.iter().filter(|e| e.hazard == id).cloned().collect();
+            let (hazard, stale) = view(&stored, &new)?;
+            if let Some(event) = new.iter().find(|e| stale.contains(&e.id)) {
+                let error = hazard
+                    .apply(event)
+                    .err()
+                    .map_or_else(|| "the event does not apply".to_owned(), |e| e.to_string());
+                return Err(DbError::Rejected(error));
             }
-            for hazard in &built {
-                rows.push(HazardRow::of(hazard)?);
-            }
+            rows.push(HazardRow::of(&hazard)?);
         }
         Ok(rows)
     }

@@ -11,9 +11,12 @@
 //! | `outbox` | `seq` | `by_record` | changes not yet confirmed by the server, in order |
 //! | `templates` (v2) | `key` (`id@version`) | | checklist templates received from the server (the built-in ones are in the app) |
 //! | `hazards` (v3) | `id` | `by_site`, `by_due` | each hazard's list item (`HazardListItem`), rewritten with every event of the hazard; `due` orders what needs the inspector |
+//! | `uploaded` (v4) | `hash` | | photos the server has confirmed it holds (not sent again) |
+//! | `refused` (v4) | `seq` | | outbox entries the server refused for good, with the reason and the entry (nothing is lost) |
 //!
 //! Versions: 1 created the first seven stores; 2 added `templates`; 3 added `hazards` (filled
-//! from the stored events the first time a database is opened at version 3).
+//! from the stored events the first time a database is opened at version 3); 4 added
+//! `uploaded` and `refused` (sync).
 //!
 //! Each version adds one step to [`STEPS`]; opening runs every step above the stored version,
 //! so a device can upgrade from any earlier version.
@@ -22,7 +25,7 @@ use super::DbError;
 use indexed_db_futures::{KeyPath, database::Database, prelude::*};
 
 /// The current schema version.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 pub const META: &str = "meta";
 pub const SITES: &str = "sites";
@@ -33,11 +36,13 @@ pub const THUMBNAILS: &str = "thumbnails";
 pub const OUTBOX: &str = "outbox";
 pub const TEMPLATES: &str = "templates";
 pub const HAZARDS: &str = "hazards";
+pub const UPLOADED: &str = "uploaded";
+pub const REFUSED: &str = "refused";
 
 type Step = fn(&Database) -> indexed_db_futures::Result<()>;
 
 /// Migration steps: `STEPS[n]` upgrades version `n` to `n + 1`.
-const STEPS: [Step; VERSION as usize] = [v1, v2, v3];
+const STEPS: [Step; VERSION as usize] = [v1, v2, v3, v4];
 
 fn v1(db: &Database) -> indexed_db_futures::Result<()> {
     db.create_object_store(META)
@@ -96,6 +101,16 @@ fn v3(db: &Database) -> indexed_db_futures::Result<()> {
         .build()?;
     hazards
         .create_index("by_due", KeyPath::from("due"))
+        .build()?;
+    Ok(())
+}
+
+fn v4(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(UPLOADED)
+        .with_key_path(KeyPath::from("hash"))
+        .build()?;
+    db.create_object_store(REFUSED)
+        .with_key_path(KeyPath::from("seq"))
         .build()?;
     Ok(())
 }

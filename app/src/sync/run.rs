@@ -1,0 +1,127 @@
+//! One sync: push the outbox (photos first, round by round), then pull until the server has
+//! nothing more. Every step is stored before the next starts, so an interrupted sync (closed
+//! page, dropped connection, crash) continues where it stopped; confirmed photos are never
+//! sent again.
+
+use super::api::{Api, ApiError};
+use crate::db::{Db, DbError, ROUND};
+use anxun_domain::{
+    api::{PullQuery, PushRequest},
+    sync::{PROTOCOL_VERSION, engine},
+};
+
+/// What a running sync reports as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Changes the server has settled in this sync.
+    pub records: u32,
+    /// Photo being uploaded (1-based) and how many this round needs.
+    pub photo: Option<(u32, u32)>,
+    /// Photo bytes sent in this sync.
+    pub bytes: u64,
+    /// Whether the push is done and the device is receiving.
+    pub pulling: bool,
+}
+
+/// What a finished sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Report {
+    pub pushed: u32,
+    pub refused: u32,
+    pub photos: u32,
+    pub bytes: u64,
+    pub pulled: u32,
+}
+
+/// Why a sync stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A photo an entry needs is not on the device any more.
+    #[error("photo {0} is needed but no longer on this device")]
+    PhotoGone(String),
+    #[error(transparent)]
+    Settle(#[from] engine::SettleError),
+    /// The server made no progress on a round (a bug on one side): stop instead of looping.
+    #[error("the server settled nothing in this round")]
+    Stuck,
+}
+
+impl SyncError {
+    /// Whether waiting and retrying can help.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Api(error) => error.is_transient(),
+            SyncError::Db(DbError::ConnectionLost(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Runs one sync to the end or the first error.
+pub async fn sync(db: &Db, api: &Api, progress: &dyn Fn(Progress)) -> Result<Report, SyncError> {
+    let device = db.device_id().await?;
+    let mut report = Report::default();
+    let mut now = Progress::default();
+    let mut idle_rounds = 0;
+    while let Some(round) = db.prepare_round(ROUND).await? {
+        let total = round.photos.len() as u32;
+        for (n, hash) in round.photos.iter().enumerate() {
+            now.photo = Some((n as u32 + 1, total));
+            progress(now);
+            if !api.has_photo(hash).await? {
+                let photo = db
+                    .photo(hash)
+                    .await?
+                    .ok_or_else(|| SyncError::PhotoGone(hash.to_string()))?;
+                api.put_photo(hash, &photo.bytes, &photo.mime).await?;
+                now.bytes += photo.bytes.len() as u64;
+                report.photos += 1;
+                report.bytes += photo.bytes.len() as u64;
+            }
+            db.photo_confirmed(hash).await?;
+        }
+        now.photo = None;
+        progress(now);
+        let request = PushRequest {
+            proto_v: PROTOCOL_VERSION,
+            device,
+            entries: round.entries.clone(),
+        };
+        let response = api.push(&request).await?;
+        let settlement = engine::settle(&round.entries, &response)?;
+        db.settle(&round.entries, &settlement).await?;
+        let settled = (settlement.done.len() + settlement.refused.len()) as u32;
+        report.pushed += settlement.done.len() as u32;
+        report.refused += settlement.refused.len() as u32;
+        now.records += settled;
+        progress(now);
+        // A round that settles nothing may still upload missing photos; twice in a row is a bug.
+        idle_rounds = if settled == 0 { idle_rounds + 1 } else { 0 };
+        if idle_rounds > 2 {
+            return Err(SyncError::Stuck);
+        }
+    }
+    now.pulling = true;
+    progress(now);
+    loop {
+        let cursor = db.pull_cursor().await?;
+        let page = api
+            .pull(PullQuery {
+                cursor,
+                limit: None,
+            })
+            .await?;
+        report.pulled +=
+            (page.sites.len() + page.deleted_sites.len() + page.hazard_events.len()) as u32;
+        db.apply_pull(&page).await?;
+        if !page.more || page.cursor <= cursor {
+            break;
+        }
+    }
+    db.set_last_sync(chrono::Utc::now()).await?;
+    Ok(report)
+}
