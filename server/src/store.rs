@@ -13,6 +13,7 @@ use sqlx::{
 use std::{str::FromStr, time::Duration};
 
 pub mod accounts;
+pub mod changes;
 pub mod regions;
 pub mod sessions;
 pub mod sites;
