@@ -15,6 +15,7 @@ use std::{str::FromStr, time::Duration};
 pub mod accounts;
 pub mod changes;
 pub mod regions;
+pub mod pull;
 pub mod sessions;
 pub mod sites;
 pub mod sync;
