@@ -84,7 +84,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ImportError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors {
                 return Err(ImportError::Unreadable(
                     "the CSV file is neither UTF-8 nor GB18030 text".to_owned(),
