@@ -3,7 +3,7 @@
 //! snake_case field names; their deserialisation re-checks every newtype.
 
 use crate::{
-    ids::{DeviceId, MutationId, UserId},
+    ids::{DeviceId, MutationId, SiteId, UserId},
     region::Scope,
     role::Role,
     sync::OutboxEntry,
@@ -38,6 +38,24 @@ pub const SYNC_PULL_PATH: &str = "/api/sync/pull";
 /// The most changes one pull page carries (and the default `limit`).
 pub const MAX_PULL_CHANGES: usize = 500;
 
+/// `GET`: this API, described as an OpenAPI 3 document (generated from the server's code).
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
+
+/// `GET`: the users an administrator manages, as a [`UsersResponse`]; `POST`: create a user
+/// with a [`CreateUserRequest`], answering the [`UserSummary`]. Administrators only.
+pub const ADMIN_USERS_PATH: &str = "/api/admin/users";
+
+/// `POST`: import sites from a registry spreadsheet (the body is the CSV or XLSX file;
+/// `?dry_run=true` checks without writing); answers a [`SiteImportReport`]. Administrators
+/// only.
+pub const ADMIN_SITES_IMPORT_PATH: &str = "/api/admin/sites/import";
+
+/// The largest site registry file the import accepts (10 MiB).
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+/// The shortest password an administrator may give a new account, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
 /// `HEAD`, `PUT` and `GET` one photo by the SHA-256 of its bytes: `/api/photos/{sha256}`.
 pub const PHOTO_PATH: &str = "/api/photos/{sha256}";
 
@@ -54,6 +72,7 @@ pub const MAX_PUSH_ENTRIES: usize = 200;
 
 /// Body of `POST /api/auth/login`.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct LoginRequest {
     /// The username, as typed (the server ignores case and surrounding spaces).
@@ -73,6 +92,7 @@ impl fmt::Debug for LoginRequest {
 
 /// Body of a successful sign-in.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct LoginResponse {
     /// The session token, sent back as `Authorization: Bearer <token>`. Opaque and URL-safe.
@@ -85,6 +105,7 @@ pub struct LoginResponse {
 
 /// The user a session belongs to (body of `GET /api/auth/me`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct SignedInUser {
     /// The user's id.
@@ -101,6 +122,7 @@ pub struct SignedInUser {
 
 /// Body of `GET /api/templates`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct TemplatesResponse {
     /// Templates, one per area (the newest version the server has).
@@ -119,6 +141,7 @@ impl TemplatesResponse {
 
 /// Body of `POST /api/sync/push`: a device's outbox entries, in sequence order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct PushRequest {
     /// [`crate::sync::PROTOCOL_VERSION`].
@@ -131,6 +154,7 @@ pub struct PushRequest {
 
 /// Body of a successful push: one result per entry, in the order sent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct PushResponse {
     /// One per entry.
@@ -141,6 +165,11 @@ pub struct PushResponse {
 
 /// Query of `GET /api/sync/pull`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema, utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(rename_all = "snake_case")]
 pub struct PullQuery {
     /// The cursor of the last page applied (0: from the beginning).
@@ -158,6 +187,7 @@ pub struct PullQuery {
 /// is sent once, as it is now); hazard events are listed in arrival order, which is the
 /// order the server applied them in.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct PullResponse {
     /// Send this as `cursor` next time. Never smaller than the cursor sent.
@@ -175,8 +205,138 @@ pub struct PullResponse {
     pub hazard_events: Vec<crate::hazard::HazardEvent>,
 }
 
+/// Body of `POST /api/admin/users`: a new account.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct CreateUserRequest {
+    /// 3 to 32 lowercase ASCII letters, digits, `-` or `_`, starting with a letter (surrounding
+    /// spaces are removed and letters lowercased, as at sign-in).
+    pub username: String,
+    /// The name shown to people.
+    pub display_name: String,
+    /// At least [`MIN_PASSWORD_CHARS`] characters; stored only as an argon2id hash.
+    pub password: String,
+    /// What the user may do.
+    pub role: Role,
+    /// The part of the city the user may act on: known regions, within the administrator's
+    /// own scope.
+    pub scope: Scope,
+}
+
+impl fmt::Debug for CreateUserRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateUserRequest")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("password", &"***")
+            .field("role", &self.role)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// An account as administrators see it (never with its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct UserSummary {
+    /// The user's id.
+    pub id: UserId,
+    /// The username.
+    pub username: String,
+    /// The name shown to people.
+    pub display_name: String,
+    /// What the user may do.
+    pub role: Role,
+    /// The part of the city the user may act on.
+    pub scope: Scope,
+    /// A disabled user cannot sign in.
+    pub disabled: bool,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Body of `GET /api/admin/users`: the accounts whose scope lies within the administrator's,
+/// by username.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct UsersResponse {
+    /// The users.
+    pub users: Vec<UserSummary>,
+}
+
+/// Body of `POST /api/admin/sites/import`: what each row of the file did (or would do, in a
+/// dry run). Valid rows are written (all in one transaction) unless `dry_run`; invalid rows
+/// are only reported.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct SiteImportReport {
+    /// Whether this was a dry run: nothing was written.
+    pub dry_run: bool,
+    /// Rows that create a site.
+    pub created: u32,
+    /// Rows that update an existing site.
+    pub updated: u32,
+    /// Rows with errors (not written).
+    pub invalid: u32,
+    /// One per data row, in file order.
+    pub rows: Vec<SiteImportRow>,
+}
+
+/// What one row of an imported registry did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct SiteImportRow {
+    /// The row's line in the file (the header is line 1), as the spreadsheet numbers it.
+    pub row: u32,
+    /// The outcome.
+    pub status: ImportRowStatus,
+    /// The site created or updated (absent for an invalid row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<SiteId>,
+    /// The row's 名称, as given (to find the row again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What is wrong, one entry per field (only for an invalid row).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ImportFieldError>,
+}
+
+/// The outcome of one imported row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportRowStatus {
+    /// A new site (created, or to be created in a dry run).
+    Created,
+    /// An existing site (updated, or to be updated in a dry run).
+    Updated,
+    /// Not written: see the errors.
+    Invalid,
+}
+
+/// One field of an imported row that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct ImportFieldError {
+    /// The field's stable key (`name`, `credit_code`, `address`, `district`, `street`, `grid`,
+    /// `areas`, `site_type`, `contact`, `phone`, `id`).
+    pub field: String,
+    /// The column's header as written in the file (absent when the column is missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
 /// What happened to one outbox entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct PushResult {
     /// The entry's sequence number.
@@ -203,6 +363,7 @@ pub struct PushResult {
 /// The outcome of one outbox entry. Every status but `gap` and `missing_photo` is final: the
 /// entry leaves the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
     /// Applied now.
@@ -222,6 +383,7 @@ pub enum PushStatus {
 
 /// Why the server rejected a mutation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionCode {
     /// The record lies outside the user's scope.

@@ -2,6 +2,7 @@
 
 /// A WGS-84 position as reported by the browser's geolocation API (not GCJ-02).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", try_from = "GeoPointWire")]
 pub struct GeoPoint {
     lat: f64,

@@ -32,6 +32,7 @@ use crate::{
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// 一般隐患.
@@ -57,6 +58,7 @@ impl Severity {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HazardSource {
     /// 网格巡查.
@@ -78,6 +80,7 @@ pub enum HazardSource {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeterminationMethod {
     /// 直接判定 (a GB 35181 direct element).
@@ -96,6 +99,7 @@ pub enum DeterminationMethod {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InterimMeasure {
     /// 停用.
@@ -116,6 +120,7 @@ pub enum InterimMeasure {
 
 /// How the hazard is to be rectified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RectificationMode {
     /// 当场整改: fixed while the inspector is there, evidenced by after-photos.
@@ -126,6 +131,7 @@ pub enum RectificationMode {
 
 /// The checklist item a finding came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct ItemRef {
     /// Template and version.
@@ -136,6 +142,7 @@ pub struct ItemRef {
 
 /// Who must rectify (整改责任单位/责任人).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct ResponsibleParty {
     /// Unit or person.
@@ -147,6 +154,7 @@ pub struct ResponsibleParty {
 /// Everything recorded when a hazard is reported (the payload of [`HazardAction::Report`]):
 /// identification, object, hazard, level, evidence and control fields of standards.md §4.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct NewHazard {
     /// 隐患编号, assigned offline (see [`crate::docno`]).
@@ -203,6 +211,7 @@ pub struct NewHazard {
 
 /// 交办: who must fix it, by when, under which notice.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Assignment {
     /// 整改责任单位/责任人.
@@ -223,6 +232,7 @@ pub struct Assignment {
 
 /// A pending request to extend the deadline (延期申请).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct ExtensionRequest {
     /// Deadline before the extension.
@@ -239,6 +249,7 @@ pub struct ExtensionRequest {
 
 /// A decided extension request.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct ExtensionDecision {
     /// The request.
@@ -255,6 +266,7 @@ pub struct ExtensionDecision {
 
 /// 挂牌督办 of a major hazard.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct ListedSupervision {
     /// 挂牌督办单位.
@@ -273,6 +285,7 @@ pub struct ListedSupervision {
 
 /// 核销 of a listed hazard.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Lifted {
     /// 核销批复.
@@ -283,6 +296,7 @@ pub struct Lifted {
 
 /// 整改: what the responsible party says it did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct RectificationSubmission {
     /// 整改措施说明.
@@ -297,6 +311,7 @@ pub struct RectificationSubmission {
 
 /// 复查: an on-site check of the rectification.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Reinspection {
     /// 结论: passed (合格) or failed (不合格).
@@ -317,6 +332,7 @@ pub struct Reinspection {
 
 /// 销号.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Closure {
     /// 销号时间.
@@ -329,6 +345,7 @@ pub struct Closure {
 
 /// 撤销: dismissed as a duplicate or unfounded report.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Dismissal {
     /// Why.
@@ -341,6 +358,7 @@ pub struct Dismissal {
 
 /// A record of a change of level after reporting.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct SeverityChange {
     /// Before.
@@ -362,6 +380,7 @@ pub struct SeverityChange {
 /// A hazard and its complete history. Built only by [`Hazard::report`], [`Hazard::apply`] and
 /// [`Hazard::replay`]; read through getters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Hazard {
     id: HazardId,

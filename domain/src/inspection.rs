@@ -26,6 +26,7 @@ use crate::{
 
 /// 检查类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionKind {
     /// 日常巡查.
@@ -55,6 +56,7 @@ impl InspectionKind {
 
 /// Draft or completed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionStatus {
     /// Being filled in.
@@ -65,6 +67,7 @@ pub enum InspectionStatus {
 
 /// 符合 / 不符合 / 不适用.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// 符合.
@@ -77,6 +80,7 @@ pub enum Verdict {
 
 /// A measured value or a choice, for items that take one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerValue {
     /// A number in the item's unit.
@@ -87,6 +91,7 @@ pub enum AnswerValue {
 
 /// The answer to one item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct ItemAnswer {
     /// The verdict.
@@ -105,6 +110,7 @@ pub struct ItemAnswer {
 
 /// 检查人员.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct InspectorRef {
     /// The user.
@@ -119,6 +125,7 @@ pub struct InspectorRef {
 
 /// A handwritten signature, stored as an image referenced by its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Signature {
     /// Who signed.
@@ -131,6 +138,7 @@ pub struct Signature {
 
 /// The site representative's signature, or the record of a refusal (拒签及原因).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(
     rename_all = "snake_case",
     tag = "kind",
@@ -191,6 +199,7 @@ impl TryFrom<RepresentativeSignatureWire> for RepresentativeSignature {
 /// changes go through the methods, and the server re-runs [`Inspection::check_complete`] on
 /// every completed inspection it receives.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Inspection {
     /// Client-generated id.

@@ -9,6 +9,7 @@ use crate::tagged::{MissingField, required};
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
 
@@ -62,6 +63,7 @@ pub struct RegionCodeError(pub String);
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct RegionPath {
     /// 区.
@@ -74,6 +76,7 @@ pub struct RegionPath {
 
 /// The part of the city a user may act on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "level", try_from = "ScopeWire")]
 pub enum Scope {
     /// The whole city (administrators).
@@ -142,6 +145,34 @@ impl TryFrom<ScopeWire> for Scope {
 }
 
 impl Scope {
+    /// Whether every region `other` covers is also covered by `self` (an administrator may
+    /// only hand out scopes within their own).
+    pub fn includes(&self, other: &Scope) -> bool {
+        let (district, street, grid) = match other {
+            Scope::City => return *self == Scope::City,
+            Scope::District { district } => (district, None, None),
+            Scope::Street { district, street } => (district, Some(street), None),
+            Scope::Grid {
+                district,
+                street,
+                grid,
+            } => (district, Some(street), Some(grid)),
+        };
+        match self {
+            Scope::City => true,
+            Scope::District { district: mine } => mine == district,
+            Scope::Street {
+                district: my_district,
+                street: my_street,
+            } => my_district == district && Some(my_street) == street,
+            Scope::Grid {
+                district: my_district,
+                street: my_street,
+                grid: my_grid,
+            } => my_district == district && Some(my_street) == street && Some(my_grid) == grid,
+        }
+    }
+
     /// Whether a site at `path` lies inside this scope.
     pub fn covers(&self, path: &RegionPath) -> bool {
         match self {
@@ -194,6 +225,28 @@ mod tests {
             }
             .covers(&path)
         );
+        let district = Scope::District {
+            district: code("310104"),
+        };
+        let street = Scope::Street {
+            district: code("310104"),
+            street: code("310104003"),
+        };
+        let grid = Scope::Grid {
+            district: code("310104"),
+            street: code("310104003"),
+            grid: code("G12"),
+        };
+        let other = Scope::District {
+            district: code("310105"),
+        };
+        assert!(Scope::City.includes(&Scope::City));
+        assert!(Scope::City.includes(&grid));
+        assert!(!district.includes(&Scope::City));
+        assert!(district.includes(&district) && district.includes(&street));
+        assert!(district.includes(&grid) && !district.includes(&other));
+        assert!(street.includes(&grid) && !street.includes(&district));
+        assert!(grid.includes(&grid) && !grid.includes(&street));
         assert!(RegionCode::parse("徐汇").is_err());
         assert!(RegionCode::parse("").is_err());
     }

@@ -18,6 +18,7 @@ use crate::{geo::GeoPoint, ids::SiteId, region::RegionPath, text::Text};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Area {
     /// 城镇燃气: commercial users of pipeline gas or bottled LPG, restaurants above all.
@@ -83,6 +84,7 @@ pub struct UnknownArea(pub String);
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SiteType {
     /// 餐饮.
@@ -109,6 +111,7 @@ pub enum SiteType {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct FireClass {
     /// 人员密集场所 (crowded venue, including labour-intensive workshops and staff dormitories).
@@ -119,6 +122,7 @@ pub struct FireClass {
 
 /// A person to contact, with an optional telephone number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Contact {
     /// Name.
@@ -131,6 +135,7 @@ pub struct Contact {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PartyRole {
     /// 产权人.
@@ -147,6 +152,7 @@ pub enum PartyRole {
 
 /// A party related to a site.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Party {
     /// Its role.
@@ -164,6 +170,7 @@ pub struct Party {
 /// Every field holds an already-checked value; the one rule across fields (at least one
 /// area) is enforced by [`Site::new`] and by deserialisation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", try_from = "SiteWire")]
 pub struct Site {
     id: SiteId,

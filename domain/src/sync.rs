@@ -22,6 +22,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// (a completed inspection is never changed again); hazards change only by appending events,
 /// which the server applies with [`crate::hazard::Hazard::apply`] in arrival order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "op", try_from = "MutationWire")]
 pub enum Mutation {
     /// Create or update a site.
@@ -156,6 +157,7 @@ impl TryFrom<MutationWire> for Mutation {
 
 /// An outbox entry as pushed to the server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct OutboxEntry {
     /// Unique id of the mutation.

@@ -18,6 +18,7 @@ use crate::{
 
 /// A checklist template for one area, at one version.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Template {
     /// Stable id, for example `gas`.
@@ -69,6 +70,7 @@ impl Template {
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct TemplateRef {
     /// Template id.
@@ -85,6 +87,7 @@ impl fmt::Display for TemplateRef {
 
 /// Chinese and English text.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Bilingual {
     /// Chinese (the authoritative text).
@@ -95,6 +98,7 @@ pub struct Bilingual {
 
 /// A group of items.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Section {
     /// Id, unique within the template (`[a-z][a-z0-9_]*`).
@@ -107,6 +111,7 @@ pub struct Section {
 
 /// One checklist item: a question the inspector answers on site.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Item {
     /// Stable id such as `G01`.
@@ -143,6 +148,7 @@ pub struct Item {
 /// How an item is answered. Every item takes a verdict (pass / fail / not applicable);
 /// some also take a measured number or a choice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", try_from = "AnswerSpecWire")]
 pub enum AnswerSpec {
     /// 符合 / 不符合 / 不适用 only.
@@ -216,6 +222,7 @@ impl TryFrom<AnswerSpecWire> for AnswerSpec {
 
 /// One option of a choice item.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct ChoiceOption {
     /// Stable code stored in answers.
@@ -257,6 +264,7 @@ impl AnswerSpec {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DefaultSeverity {
     /// 重大: backed by a major-hazard criterion (GB 35181 direct element, 工贸 or 燃气 criteria).
@@ -325,6 +333,7 @@ impl DefaultSeverity {
 
 /// A legal basis: a document and, where known, the clause.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct LegalBasis {
     /// The document, as standards.md names it.
@@ -341,6 +350,7 @@ pub struct LegalBasis {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {
     /// ✅已核: the text or a reliable paraphrase was found.
@@ -387,6 +397,7 @@ impl SourceStatus {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Department {
     /// 区住建(燃气主管部门).

@@ -80,8 +80,13 @@ pub async fn create_user(
         password_hash: &password_hash,
         is_demo,
     };
-    db.insert_user(&user, Utc::now()).await?;
-    Ok(id)
+    match db.insert_user(&user, Utc::now()).await {
+        Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+            Err(AccountError::UsernameTaken(username.as_str().to_owned()))
+        }
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(id),
+    }
 }
 
 /// The first administrator, created on a database without users.
@@ -125,6 +130,8 @@ pub enum AccountError {
         "`{0}` is not a valid username (3-32 lowercase letters, digits, - or _, starting with a letter)"
     )]
     BadUsername(String),
+    #[error("the username `{0}` is taken")]
+    UsernameTaken(String),
     #[error("password hashing failed: {0}")]
     Hash(String),
     #[error(transparent)]

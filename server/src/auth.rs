@@ -167,6 +167,25 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
+/// A signed-in administrator: extracting it answers like [`AuthUser`] without a valid session,
+/// and `403 forbidden` for a signed-in user who is not an administrator.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.role != Role::Admin {
+            return Err(ApiError::Forbidden(
+                "only administrators may do this".to_owned(),
+            ));
+        }
+        Ok(AdminUser(user))
+    }
+}
+
 /// The token of an `Authorization: Bearer <token>` header, if it is well formed.
 fn bearer_token(headers: &HeaderMap) -> Option<SessionToken> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

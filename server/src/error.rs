@@ -7,16 +7,18 @@ use crate::{photos::PhotoError, store::StoreError};
 use anxun_domain::photo::{Sha256Hex, Sha256HexError};
 use axum::{
     Json,
-    extract::rejection::{JsonRejection, PathRejection, QueryRejection},
+    extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
 
 /// The JSON body of every error response.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable, machine-readable code, e.g. `not_found`.
+    /// Stable, machine-readable code, e.g. `not_found`; each response lists the codes it may
+    /// carry.
+    #[schema(example = "unauthorized")]
     pub code: &'static str,
     /// A sentence for people.
     pub message: String,
@@ -36,6 +38,24 @@ pub enum ApiError {
     /// A query string that parses but asks for something impossible.
     #[error("invalid query: {0}")]
     BadQueryValue(String),
+    /// A request body that could not be read (too large, or interrupted).
+    #[error("cannot read the request body: {0}")]
+    BadBody(#[from] BytesRejection),
+    /// Signed in, but the user's role or scope does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A well-formed request whose values are not acceptable (the message names the field).
+    #[error("{0}")]
+    Invalid(String),
+    /// An account with this username exists.
+    #[error("the username `{0}` is taken")]
+    UsernameTaken(String),
+    /// An uploaded file that cannot be read as what its type says.
+    #[error("cannot read the file: {0}")]
+    BadFile(String),
+    /// A readable spreadsheet that cannot be imported as a whole (missing columns, no rows).
+    #[error("{0}")]
+    BadSheet(String),
     #[error("the database is unavailable")]
     DatabaseUnavailable(#[source] sqlx::Error),
     #[error("the app is not built: run `cargo xtask build` or set --static-dir")]
@@ -70,8 +90,11 @@ pub enum ApiError {
     #[error("no photo {0} is stored")]
     PhotoNotFound(Sha256Hex),
     /// A `Content-Type` the endpoint does not take.
-    #[error("unsupported Content-Type `{0}`; send image/jpeg, image/png or image/webp")]
-    UnsupportedMediaType(String),
+    #[error("unsupported Content-Type `{found}`; send {expected}")]
+    UnsupportedMediaType {
+        found: String,
+        expected: &'static str,
+    },
     /// A refused upload, or a failing photo store.
     #[error(transparent)]
     Photo(#[from] PhotoError),
@@ -90,6 +113,15 @@ impl ApiError {
             ApiError::BadQuery(_) | ApiError::BadQueryValue(_) => {
                 (StatusCode::BAD_REQUEST, "bad_query")
             }
+            ApiError::BadBody(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+            }
+            ApiError::BadBody(_) => (StatusCode::BAD_REQUEST, "bad_body"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            ApiError::UsernameTaken(_) => (StatusCode::CONFLICT, "username_taken"),
+            ApiError::BadFile(_) => (StatusCode::BAD_REQUEST, "bad_file"),
+            ApiError::BadSheet(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_sheet"),
             ApiError::DatabaseUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
             }
@@ -105,7 +137,8 @@ impl ApiError {
             ApiError::BadBatch(_) => (StatusCode::BAD_REQUEST, "bad_batch"),
             ApiError::BadHash(_) => (StatusCode::BAD_REQUEST, "bad_hash"),
             ApiError::PhotoNotFound(_) => (StatusCode::NOT_FOUND, "photo_not_found"),
-            ApiError::UnsupportedMediaType(_) | ApiError::Photo(PhotoError::WrongType { .. }) => {
+            ApiError::UnsupportedMediaType { .. }
+            | ApiError::Photo(PhotoError::WrongType { .. }) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::Photo(PhotoError::TooLarge) => {

@@ -9,56 +9,91 @@ use crate::{
     config::Settings,
     demo::{self, DemoError, Seeded},
     error::ApiError,
+    openapi::ApiDoc,
     photos::{PhotoError, PhotoStore},
-    routes,
+    routes::{self, openapi::Document},
     state::AppState,
     static_files::{self, StaticApp},
     store::{Db, StoreError},
 };
-use anxun_domain::api::{
-    HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, PHOTO_PATH, SYNC_PULL_PATH, SYNC_PUSH_PATH,
-    TEMPLATES_PATH,
-};
 use axum::{
-    Router,
+    Extension, Router,
     extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, Uri, header},
-    routing::{get, post},
+    routing::get,
 };
 use std::{net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
 };
+use utoipa::OpenApi;
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouter},
+    routes,
+};
+
+/// Every API endpoint: the only place where API routes are registered. `routes!` routes each
+/// handler at the method and path of its `#[utoipa::path]` and adds that operation to the
+/// OpenAPI document, so an endpoint cannot be routed without being documented (a handler
+/// without the annotation does not compile here). `axum::Router::route` is a disallowed
+/// method (`clippy.toml`) everywhere but the JSON 404s of [`router`].
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::health::get))
+        .routes(routes!(routes::openapi::get))
+        .routes(routes!(routes::templates::get))
+        .routes(routes!(routes::auth::login::post))
+        .routes(routes!(routes::auth::me::get))
+        .routes(routes!(routes::auth::logout::post))
+        .routes(body_limit(
+            routes!(routes::sync::push::post),
+            routes::sync::push::MAX_BODY_BYTES,
+        ))
+        .routes(routes!(routes::sync::pull::get))
+        .routes(body_limit(
+            routes!(
+                routes::photos::get::get,
+                routes::photos::head::head,
+                routes::photos::put::put
+            ),
+            routes::photos::put::MAX_BODY_BYTES,
+        ))
+        .routes(routes!(
+            routes::admin::users::list::get,
+            routes::admin::users::create::post
+        ))
+        .routes(body_limit(
+            routes!(routes::admin::sites::import::post),
+            routes::admin::sites::import::MAX_BODY_BYTES,
+        ))
+}
+
+/// The routes with a request body limit of their own.
+fn body_limit(
+    (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
+    bytes: usize,
+) -> UtoipaMethodRouter<AppState> {
+    (
+        schemas,
+        paths,
+        method_router.layer(DefaultBodyLimit::max(bytes)),
+    )
+}
 
 /// The whole application: routes over the shared state, with the cross-cutting layers.
 /// Public so that tests can drive it without a socket (sign-in reads the client's address
 /// from `ConnectInfo<SocketAddr>`: add axum's `MockConnectInfo` layer there).
 pub fn router(state: AppState) -> Router {
     let static_app = state.static_app.clone();
-    Router::new()
-        .route(HEALTH_PATH, get(routes::health::get))
-        .route(TEMPLATES_PATH, get(routes::templates::get))
-        .route(LOGIN_PATH, post(routes::auth::login::post))
-        .route(ME_PATH, get(routes::auth::me::get))
-        .route(LOGOUT_PATH, post(routes::auth::logout::post))
-        .route(
-            SYNC_PUSH_PATH,
-            post(routes::sync::push::post)
-                .layer(DefaultBodyLimit::max(routes::sync::push::MAX_BODY_BYTES)),
-        )
-        .route(SYNC_PULL_PATH, get(routes::sync::pull::get))
-        .route(
-            PHOTO_PATH,
-            get(routes::photos::get::get)
-                .head(routes::photos::head::head)
-                .put(routes::photos::put::put)
-                .layer(DefaultBodyLimit::max(routes::photos::put::MAX_BODY_BYTES)),
-        )
+    let (api, document) = api_routes().split_for_parts();
+    #[allow(clippy::disallowed_methods)] // Not endpoints: unknown API paths.
+    let api = api
+        .layer(Extension(Document(Arc::new(document))))
         // Unknown API paths are JSON 404s, never the app's index.html.
         .route("/api", get(api_not_found))
-        .route("/api/{*rest}", axum::routing::any(api_not_found))
-        .with_state(state)
+        .route("/api/{*rest}", axum::routing::any(api_not_found));
+    api.with_state(state)
         .fallback(move |request| static_files::serve(axum::extract::State(static_app), request))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "no-referrer"))

@@ -59,6 +59,7 @@ use crate::{
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HazardState {
     /// 已上账,待交办.
@@ -129,6 +130,7 @@ impl std::fmt::Display for HazardState {
 
 /// One event in a hazard's history: who did what, when and why.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct HazardEvent {
     /// Event id (UUIDv7 made on the device); the server deduplicates on it.
@@ -147,6 +149,7 @@ pub struct HazardEvent {
 
 /// What an event does. See the module documentation for who may do what.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(
     rename_all = "snake_case",
     tag = "type",

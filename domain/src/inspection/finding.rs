@@ -31,6 +31,7 @@ use chrono::Utc;
 
 /// How a finding is to be fixed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(
     rename_all = "snake_case",
     tag = "mode",
@@ -78,6 +79,7 @@ impl TryFrom<RectificationWire> for Rectification {
 
 /// A finding being recorded: from a failed item (`item` set) or ad hoc.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub struct Finding {
     /// The id the hazard will have (made on the device when the finding is created).

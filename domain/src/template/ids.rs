@@ -7,6 +7,7 @@ use std::{cmp::Ordering, fmt};
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct TemplateId(String);
 
@@ -35,6 +36,7 @@ impl TemplateId {
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ItemId(String);
 
@@ -65,6 +67,7 @@ impl ItemId {
 
 /// A GB 35181-2017 chapter 7 combined element (综合判定要素), such as `7.3.9` or `7.5`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct CombinedClause {
     section: u8,

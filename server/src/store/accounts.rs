@@ -77,6 +77,23 @@ impl Db {
         row.map(UserColumns::into_user).transpose()
     }
 
+    /// Every user with the time the account was created, by username.
+    pub async fn users(&self) -> Result<Vec<(StoredUser, DateTime<Utc>)>, StoreError> {
+        const QUERY: &str = "SELECT id, username, display_name, role, scope, password_hash, disabled, created_at \
+                             FROM users ORDER BY username";
+        let rows = on_pool!(self, pool => {
+            sqlx::query(QUERY)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|row| Ok((user_columns(row, 0)?, row.try_get::<DateTime<Utc>, _>(7)?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        rows.into_iter()
+            .map(|(columns, created_at)| Ok((columns.into_user()?, created_at)))
+            .collect()
+    }
+
     /// Disables or re-enables a user: a disabled user cannot sign in, and their sessions stop
     /// working.
     pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> Result<(), StoreError> {

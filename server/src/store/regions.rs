@@ -18,6 +18,21 @@ impl Level {
             Level::Grid => "grid",
         }
     }
+
+    fn parse(code: &str) -> Option<Level> {
+        [Level::District, Level::Street, Level::Grid]
+            .into_iter()
+            .find(|level| level.code() == code)
+    }
+}
+
+/// A stored region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRegion {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent: Option<String>,
 }
 
 /// A region to insert.
@@ -46,6 +61,28 @@ impl Db {
             .await?;
         });
         Ok(())
+    }
+
+    /// Every region, by code.
+    pub async fn regions(&self) -> Result<Vec<StoredRegion>, StoreError> {
+        let rows: Vec<(String, String, String, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT code, name, level, parent FROM regions ORDER BY code")
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|(code, name, level, parent)| {
+                let level = Level::parse(&level).ok_or_else(|| {
+                    StoreError::Corrupt(format!("unknown region level `{level}`"))
+                })?;
+                Ok(StoredRegion {
+                    code,
+                    name,
+                    level,
+                    parent,
+                })
+            })
+            .collect()
     }
 
     /// How many regions there are.

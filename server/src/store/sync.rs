@@ -7,6 +7,7 @@ use super::{
     Db, StoreError,
     changes::{Change, ChangeKind, append_changes},
     on_pool,
+    sites::write_site,
 };
 use crate::sync::{self, InspectionWrite, Pusher, Rejection};
 use anxun_domain::{
@@ -71,18 +72,6 @@ fn op(mutation: &Mutation) -> &'static str {
         Mutation::SaveInspection { .. } => "save_inspection",
         Mutation::HazardEvent { .. } => "hazard_event",
     }
-}
-
-/// `,gas,ebike,`: one LIKE '%,gas,%' finds a site by area on both backends.
-pub(super) fn areas_column(site: &Site) -> String {
-    format!(
-        ",{},",
-        site.areas()
-            .iter()
-            .map(|area| area.code())
-            .collect::<Vec<_>>()
-            .join(",")
-    )
 }
 
 /// A row of `sync_mutations`, as the audit log shows it.
@@ -279,23 +268,7 @@ impl Db {
                     match sync::check_upsert_site(pusher, site, existing.as_ref(), known == 3) {
                         Err(rejection) => Err(rejection),
                         Ok(()) => {
-                            sqlx::query(
-                                "INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, created_at, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8) \
-                                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, district = excluded.district, \
-                                 street = excluded.street, grid = excluded.grid, areas = excluded.areas, \
-                                 doc = excluded.doc, updated_at = excluded.updated_at",
-                            )
-                            .bind(site.id().as_uuid())
-                            .bind(site.name().as_str())
-                            .bind(region.district.as_str())
-                            .bind(region.street.as_str())
-                            .bind(region.grid.as_str())
-                            .bind(areas_column(site))
-                            .bind(to_json(&**site)?)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
+                            write_site(&mut *tx, site, false, now).await?;
                             // A site moved to another region leaves the old one: devices that
                             // see only the old region drop it.
                             if let Some(old) = existing.as_ref().filter(|old| old.region() != region) {

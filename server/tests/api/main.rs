@@ -5,9 +5,11 @@
 
 mod helpers;
 
+mod admin;
 mod auth;
 mod binary;
 mod health;
+mod openapi;
 mod photos;
 mod seeding;
 mod static_app;

@@ -157,3 +157,98 @@ export async function startServer(staticDir?: string): Promise<Server> {
   stop();
   throw new Error(`anxun-server did not start on ${baseURL}`);
 }
+
+/** A demo server of a test's own whose process the test can kill and start again. */
+export type DemoServer = {
+  baseURL: string;
+  /** SIGKILL: no graceful shutdown, as in a crash or an OOM kill. */
+  kill: () => Promise<void>;
+  /** Starts it again on the same port and data directory. */
+  restart: () => Promise<void>;
+  /** Stops it and removes its data. */
+  stop: () => void;
+};
+
+export const ownDemoPassword = 'e2e-own-demo-password';
+
+/** Starts anxun-server with the demo data on a free port, with a data directory that outlives restarts. */
+export async function startDemoServer(): Promise<DemoServer> {
+  const bin = process.env.ANXUN_SERVER_BIN;
+  const dir = process.env.ANXUN_STATIC_DIR;
+  if (!bin || !dir) {
+    throw new Error('ANXUN_SERVER_BIN and ANXUN_STATIC_DIR must be set (cargo xtask test sets them)');
+  }
+  const port = await freePort();
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'anxun-e2e-demo-'));
+  const baseURL = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(
+      bin,
+      ['--bind', `127.0.0.1:${port}`, '--data-dir', data, '--static-dir', dir, '--demo'],
+      { stdio: 'ignore', env: { ...process.env, ANXUN_LOG: 'warn', ANXUN_DEMO_PASSWORD: ownDemoPassword } },
+    );
+    for (let i = 0; i < 300; i++) {
+      try {
+        if ((await fetch(`${baseURL}/api/health`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`anxun-server did not start on ${baseURL}`);
+  };
+  const kill = async () => {
+    const running = child;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  return {
+    baseURL,
+    kill,
+    restart: start,
+    stop: () => {
+      child?.kill('SIGKILL');
+      fs.rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in on the sync screen. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByTestId('nav-sync').click();
+  await page.getByTestId('sign-in-username').fill(username);
+  await page.getByTestId('sign-in-password').fill(password);
+  await page.getByTestId('sign-in-submit').click();
+}
+
+/** Everything a user's scope holds, through the pull API from the beginning. */
+export async function pullAll(
+  baseURL: string,
+  username: string,
+  password: string,
+): Promise<{ sites: any[]; hazard_events: any[]; token: string }> {
+  const login = await fetch(`${baseURL}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(login.ok).toBe(true);
+  const token = (await login.json()).token as string;
+  const all = { sites: [] as any[], hazard_events: [] as any[], token };
+  let cursor = 0;
+  for (;;) {
+    const response = await fetch(`${baseURL}/api/sync/pull?cursor=${cursor}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(response.ok).toBe(true);
+    const page = await response.json();
+    all.sites.push(...page.sites);
+    all.hazard_events.push(...page.hazard_events);
+    cursor = page.cursor;
+    if (!page.more) return all;
+  }
+}

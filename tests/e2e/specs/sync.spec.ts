@@ -3,7 +3,7 @@
 // the API; an ended session pauses sync without losing anything.
 import * as path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
-import { test, expect, open, setProfile, createSite, sign, passAll } from './fixtures';
+import { test, expect, open, setProfile, createSite, sign, passAll, signIn as signInAs } from './fixtures';
 import { demoPassword } from '../playwright.config';
 
 const photo = (name: string) => path.join(__dirname, '../../fixtures/photos', name);
@@ -34,10 +34,7 @@ async function pullAll(request: APIRequestContext, token: string) {
 }
 
 async function signIn(page: import('@playwright/test').Page, username: string, password = demoPassword) {
-  await page.getByTestId('nav-sync').click();
-  await page.getByTestId('sign-in-username').fill(username);
-  await page.getByTestId('sign-in-password').fill(password);
-  await page.getByTestId('sign-in-submit').click();
+  await signInAs(page, username, password);
 }
 
 test('work recorded offline reaches the server once, photos included, after sign-in', async ({

@@ -1,7 +1,11 @@
 //! `POST /api/auth/login`: username and password in, a session token out.
 
-use crate::{auth, error::ApiError, state::AppState};
-use anxun_domain::api::{LoginRequest, LoginResponse};
+use crate::{
+    auth,
+    error::{ApiError, ErrorBody},
+    state::AppState,
+};
+use anxun_domain::api::{LOGIN_PATH, LoginRequest, LoginResponse};
 use axum::{
     Json,
     extract::{ConnectInfo, State, rejection::JsonRejection},
@@ -11,6 +15,23 @@ use axum::{
 use chrono::Utc;
 use std::net::SocketAddr;
 
+/// Signs in: a session token for the username and password.
+#[utoipa::path(
+    post,
+    operation_id = "login",
+    path = LOGIN_PATH,
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in (`Cache-Control: no-store`)", body = LoginResponse),
+        (status = 400, description = "`bad_json`: the body is not JSON", body = ErrorBody),
+        (status = 401, description = "`bad_credentials`: unknown user, wrong password or disabled account (not told apart)", body = ErrorBody),
+        (status = 415, description = "`bad_json`: not `Content-Type: application/json`", body = ErrorBody),
+        (status = 422, description = "`bad_json`: JSON of the wrong shape", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`: too many failed sign-ins; wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 pub async fn post(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,

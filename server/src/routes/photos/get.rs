@@ -1,12 +1,34 @@
 //! `GET /api/photos/{sha256}`: the photo's bytes, cached for good (they never change).
 
-use crate::{auth::AuthUser, error::ApiError, state::AppState};
+use crate::{
+    auth::AuthUser,
+    error::{ApiError, ErrorBody},
+    state::AppState,
+};
+use anxun_domain::api::PHOTO_PATH;
 use axum::{
     extract::{Path, State, rejection::PathRejection},
     http::header,
     response::IntoResponse,
 };
 
+/// The photo's bytes, cached for good (they never change).
+#[utoipa::path(
+    get,
+    operation_id = "get_photo",
+    path = PHOTO_PATH,
+    tag = "photos",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "The SHA-256 of the photo's bytes, 64 lowercase hex digits")),
+    responses(
+        (status = 200, description = "The photo, with its type (`Cache-Control: private, max-age=31536000, immutable`)",
+            content((inline(crate::openapi::Binary) = "image/jpeg"), (inline(crate::openapi::Binary) = "image/png"), (inline(crate::openapi::Binary) = "image/webp"))),
+        (status = 400, description = "`bad_hash`: the name is not a SHA-256", body = ErrorBody),
+        (status = 401, description = "`unauthorized` or `session_expired`", body = ErrorBody),
+        (status = 404, description = "`photo_not_found`", body = ErrorBody),
+        (status = 503, description = "`photo_store_unavailable`", body = ErrorBody),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     _user: AuthUser,

@@ -7,8 +7,12 @@
 //! to commit. `more` is set when the page is full: pull again at once. A cursor above the
 //! server's latest change (another server, a database started afresh) gets an empty page.
 
-use crate::{auth::AuthUser, error::ApiError, state::AppState};
-use anxun_domain::api::{MAX_PULL_CHANGES, PullQuery, PullResponse};
+use crate::{
+    auth::AuthUser,
+    error::{ApiError, ErrorBody},
+    state::AppState,
+};
+use anxun_domain::api::{MAX_PULL_CHANGES, PullQuery, PullResponse, SYNC_PULL_PATH};
 use axum::{
     Json,
     extract::{Query, State, rejection::QueryRejection},
@@ -16,6 +20,19 @@ use axum::{
     response::IntoResponse,
 };
 
+#[utoipa::path(
+    get,
+    operation_id = "sync_pull",
+    path = SYNC_PULL_PATH,
+    tag = "sync",
+    security(("bearer" = [])),
+    params(PullQuery),
+    responses(
+        (status = 200, description = "One page of changes in the user's scope after `cursor`, in commit order; pull again at once while `more`", body = PullResponse),
+        (status = 400, description = "`bad_query`: `cursor` or `limit` is not a number, or `limit` is 0", body = ErrorBody),
+        (status = 401, description = "`unauthorized` or `session_expired`", body = ErrorBody),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     user: AuthUser,

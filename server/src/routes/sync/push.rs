@@ -12,10 +12,17 @@
 //! entry again: exactly-once holds, and nothing is applied out of order.
 
 use crate::{
-    auth::AuthUser, error::ApiError, state::AppState, store::sync::EntryOutcome, sync::Pusher,
+    auth::AuthUser,
+    error::{ApiError, ErrorBody},
+    state::AppState,
+    store::sync::EntryOutcome,
+    sync::Pusher,
 };
 use anxun_domain::{
-    api::{MAX_PUSH_ENTRIES, PushResponse, PushResult, PushStatus, RejectionCode},
+    api::{
+        MAX_PUSH_ENTRIES, PushRequest, PushResponse, PushResult, PushStatus, RejectionCode,
+        SYNC_PUSH_PATH,
+    },
     ids::{DeviceId, MutationId},
     sync::{Mutation, PROTOCOL_VERSION},
 };
@@ -44,6 +51,24 @@ struct EntryBody {
     mutation: serde_json::Value,
 }
 
+/// Pushes a device's outbox entries; answers one result per entry, in order.
+#[utoipa::path(
+    post,
+    operation_id = "sync_push",
+    path = SYNC_PUSH_PATH,
+    tag = "sync",
+    security(("bearer" = [])),
+    request_body(content = PushRequest, description = "At most 200 entries, `seq` strictly increasing from 1; at most 2 MB"),
+    responses(
+        (status = 200, description = "Each entry `accepted`, `duplicate`, `rejected` (final, with a code), `gap` or `missing_photo` (not final)", body = PushResponse),
+        (status = 400, description = "`bad_json` (not JSON), `unsupported_protocol` (`proto_v` is not this server's) or `bad_batch` (too many entries, sequence numbers out of order)", body = ErrorBody),
+        (status = 401, description = "`unauthorized` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`device_taken`: the device belongs to another user", body = ErrorBody),
+        (status = 413, description = "`bad_json`: the body is larger than 2 MB", body = ErrorBody),
+        (status = 415, description = "`bad_json`: not `Content-Type: application/json`", body = ErrorBody),
+        (status = 422, description = "`bad_json`: JSON of the wrong shape", body = ErrorBody),
+    )
+)]
 pub async fn post(
     State(state): State<AppState>,
     user: AuthUser,

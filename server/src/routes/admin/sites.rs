@@ -1,0 +1,3 @@
+//! The site registry: `POST /api/admin/sites/import`.
+
+pub mod import;
