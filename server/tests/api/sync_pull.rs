@@ -429,6 +429,16 @@ async fn concurrent_pushes_are_never_skipped(backend: Backend) {
     const PUSHES: u64 = 4;
     let s = setup(&backend).await;
     let (_, reader) = user(&s.app, "reader").await;
+    // Every account first: creating one hashes its password on this (single-threaded) test
+    // runtime, which would stall the server's tasks mid-transaction.
+    let mut pushers = Vec::new();
+    for device_index in 0..DEVICES {
+        pushers.push(if device_index % 2 == 0 {
+            (s.user, s.token.clone())
+        } else {
+            user(&s.app, &format!("pusher-{device_index}")).await
+        });
+    }
     let app = std::sync::Arc::new(s.app);
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
 
@@ -455,15 +465,10 @@ async fn concurrent_pushes_are_never_skipped(backend: Backend) {
         })
     };
 
-    let mut pushers = Vec::new();
-    for device_index in 0..DEVICES {
+    let mut tasks = Vec::new();
+    for (pusher, token) in pushers {
         let app = app.clone();
-        let (pusher, token) = if device_index % 2 == 0 {
-            (s.user, s.token.clone())
-        } else {
-            user(&app, &format!("pusher-{device_index}")).await
-        };
-        pushers.push(tokio::spawn(async move {
+        tasks.push(tokio::spawn(async move {
             let device = DeviceId::generate();
             let mut sites = Vec::new();
             let mut events = Vec::new();
@@ -486,8 +491,8 @@ async fn concurrent_pushes_are_never_skipped(backend: Backend) {
     }
     let mut committed_sites = BTreeSet::new();
     let mut committed_events = BTreeSet::new();
-    for pusher in pushers {
-        let (sites, events) = pusher.await.unwrap();
+    for task in tasks {
+        let (sites, events) = task.await.unwrap();
         committed_sites.extend(sites);
         committed_events.extend(events);
     }
