@@ -35,15 +35,12 @@ pub fn replaceable(saves_of_record: &[u64], sent_through: u64) -> Vec<u64> {
 /// `sent_through` without holes: `(old, new)` pairs for the entries that move, in ascending
 /// order (moving each down never collides with an entry not yet moved).
 pub fn renumbering(seqs: &[u64], sent_through: u64) -> Vec<(u64, u64)> {
-    let mut next = sent_through + 1;
-    let mut moves = Vec::new();
-    for &seq in seqs.iter().filter(|seq| **seq > sent_through) {
-        if seq != next {
-            moves.push((seq, next));
-        }
-        next += 1;
-    }
-    moves
+    let unsent = seqs.iter().copied().filter(|seq| *seq > sent_through);
+    (sent_through + 1..)
+        .zip(unsent)
+        .filter(|(next, seq)| seq != next)
+        .map(|(next, seq)| (seq, next))
+        .collect()
 }
 
 /// The next push: up to `max_entries` entries from the front of the outbox, and the photos
