@@ -33,6 +33,9 @@ pub enum ApiError {
     BadPath(#[from] PathRejection),
     #[error("invalid query: {0}")]
     BadQuery(#[from] QueryRejection),
+    /// A query string that parses but asks for something impossible.
+    #[error("invalid query: {0}")]
+    BadQueryValue(String),
     #[error("the database is unavailable")]
     DatabaseUnavailable(#[source] sqlx::Error),
     #[error("the app is not built: run `cargo xtask build` or set --static-dir")]
@@ -84,7 +87,9 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::BadJson(rejection) => (rejection.status(), "bad_json"),
             ApiError::BadPath(_) => (StatusCode::BAD_REQUEST, "bad_path"),
-            ApiError::BadQuery(_) => (StatusCode::BAD_REQUEST, "bad_query"),
+            ApiError::BadQuery(_) | ApiError::BadQueryValue(_) => {
+                (StatusCode::BAD_REQUEST, "bad_query")
+            }
             ApiError::DatabaseUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
             }

@@ -16,7 +16,8 @@ use crate::{
     store::{Db, StoreError},
 };
 use anxun_domain::api::{
-    HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, PHOTO_PATH, SYNC_PUSH_PATH, TEMPLATES_PATH,
+    HEALTH_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, PHOTO_PATH, SYNC_PULL_PATH, SYNC_PUSH_PATH,
+    TEMPLATES_PATH,
 };
 use axum::{
     Router,
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
             post(routes::sync::push::post)
                 .layer(DefaultBodyLimit::max(routes::sync::push::MAX_BODY_BYTES)),
         )
+        .route(SYNC_PULL_PATH, get(routes::sync::pull::get))
         .route(
             PHOTO_PATH,
             get(routes::photos::get::get)

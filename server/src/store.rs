@@ -13,7 +13,9 @@ use sqlx::{
 use std::{str::FromStr, time::Duration};
 
 pub mod accounts;
+pub mod changes;
 pub mod regions;
+pub mod pull;
 pub mod sessions;
 pub mod sites;
 pub mod sync;

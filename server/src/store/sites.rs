@@ -1,11 +1,15 @@
 //! Sites (被检查单位/场所), stored as the domain's JSON plus the columns that are queried.
 
-use super::{Db, StoreError, on_pool};
+use super::{
+    Db, StoreError,
+    changes::{Change, ChangeKind, append_changes},
+    on_pool,
+};
 use anxun_domain::site::{Area, Site};
 use chrono::{DateTime, Utc};
 
 impl Db {
-    /// Inserts a site.
+    /// Inserts a site and logs it for pulls, in one transaction.
     pub async fn insert_site(
         &self,
         site: &Site,
@@ -23,7 +27,13 @@ impl Db {
                 .collect::<Vec<_>>()
                 .join(",")
         );
+        let change = Change {
+            kind: ChangeKind::Site,
+            record: site.id().as_uuid(),
+            region: region.clone(),
+        };
         on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
@@ -37,8 +47,10 @@ impl Db {
             .bind(&doc)
             .bind(is_demo)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            append_changes!(tx, [&change], now);
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -1,8 +1,13 @@
 //! Pushed outbox entries: the device registry, the outcome of every entry (the audit log)
 //! and the records mutations write. Each entry is settled in one transaction: its outcome,
-//! its effect (if accepted) and the device's advanced sequence number commit together.
+//! its effect (if accepted), the change log rows that announce the effect to pulls
+//! ([`super::changes`]) and the device's advanced sequence number commit together.
 
-use super::{Db, StoreError, on_pool};
+use super::{
+    Db, StoreError,
+    changes::{Change, ChangeKind, append_changes},
+    on_pool,
+};
 use crate::sync::{self, InspectionWrite, Pusher, Rejection};
 use anxun_domain::{
     api::RejectionCode,
@@ -250,6 +255,8 @@ impl Db {
             }
 
             let op_name = mutation.as_ref().ok().map(|m| op(m));
+            // What an accepted mutation changed, for pulls (appended last, before commit).
+            let mut changes: Vec<Change> = Vec::new();
             let outcome: Result<(), Rejection> = match mutation {
                 Err(reason) => Err(Rejection::new(RejectionCode::Invalid, reason)),
                 Ok(Mutation::UpsertSite { site }) => {
@@ -289,6 +296,20 @@ impl Db {
                             .bind(now)
                             .execute(&mut *tx)
                             .await?;
+                            // A site moved to another region leaves the old one: devices that
+                            // see only the old region drop it.
+                            if let Some(old) = existing.as_ref().filter(|old| old.region() != region) {
+                                changes.push(Change {
+                                    kind: ChangeKind::SiteDeleted,
+                                    record: site.id().as_uuid(),
+                                    region: old.region().clone(),
+                                });
+                            }
+                            changes.push(Change {
+                                kind: ChangeKind::Site,
+                                record: site.id().as_uuid(),
+                                region: region.clone(),
+                            });
                             Ok(())
                         }
                     }
@@ -313,6 +334,12 @@ impl Db {
                                 .bind(site.as_uuid())
                                 .execute(&mut *tx)
                                 .await?;
+                            let region = existing.as_ref().map(|old| old.region().clone()).ok_or_else(|| corrupt("site vanished"))?;
+                            changes.push(Change {
+                                kind: ChangeKind::SiteDeleted,
+                                record: site.as_uuid(),
+                                region,
+                            });
                             Ok(())
                         }
                     }
@@ -417,6 +444,11 @@ impl Db {
                             .bind(now)
                             .execute(&mut *tx)
                             .await?;
+                            changes.push(Change {
+                                kind: ChangeKind::HazardEvent,
+                                record: applied.event.id.as_uuid(),
+                                region: region.clone(),
+                            });
                             Ok(())
                         }
                     }
@@ -447,6 +479,7 @@ impl Db {
                 .bind(seq_i)
                 .execute(&mut *tx)
                 .await?;
+            append_changes!(tx, &changes, now);
             tx.commit().await?;
             Ok(match outcome {
                 Ok(()) => EntryOutcome::Accepted,

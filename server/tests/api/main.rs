@@ -11,5 +11,6 @@ mod health;
 mod photos;
 mod seeding;
 mod static_app;
+mod sync_pull;
 mod sync_push;
 mod templates;

@@ -29,25 +29,25 @@ use serde_json::{Value, json};
 
 /// A running app with regions 310104 (in scope) and 310105 (out of scope) and an inspector
 /// scoped to district 310104, signed in.
-struct Setup {
-    app: TestApp,
-    user: UserId,
-    token: String,
-    device: DeviceId,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) user: UserId,
+    pub(crate) token: String,
+    pub(crate) device: DeviceId,
 }
 
 /// The photo every hazard report references (uploaded by [`setup`]).
-const BEFORE: &[u8] = b"\xFF\xD8\xFF\xE0 before \xFF\xD9";
+pub(crate) const BEFORE: &[u8] = b"\xFF\xD8\xFF\xE0 before \xFF\xD9";
 
-fn text(s: &str) -> Text {
+pub(crate) fn text(s: &str) -> Text {
     Text::parse(s).unwrap()
 }
 
-fn code(s: &str) -> RegionCode {
+pub(crate) fn code(s: &str) -> RegionCode {
     RegionCode::parse(s).unwrap()
 }
 
-fn region(district: &str) -> RegionPath {
+pub(crate) fn region(district: &str) -> RegionPath {
     RegionPath {
         district: code(district),
         street: code(&format!("{district}003")),
@@ -55,7 +55,7 @@ fn region(district: &str) -> RegionPath {
     }
 }
 
-async fn setup(backend: &Backend) -> Setup {
+pub(crate) async fn setup(backend: &Backend) -> Setup {
     let app = spawn(backend, Options::default()).await;
     for district in ["310104", "310105"] {
         let path = region(district);
@@ -99,14 +99,14 @@ async fn setup(backend: &Backend) -> Setup {
 }
 
 /// A new inspector scoped to district 310104, and a session token.
-async fn user(app: &TestApp, username: &str) -> (UserId, String) {
+pub(crate) async fn user(app: &TestApp, username: &str) -> (UserId, String) {
     let scope = Scope::District {
         district: code("310104"),
     };
     app.signed_in_inspector(username, "李网格员", &scope).await
 }
 
-fn site(district: &str) -> Site {
+pub(crate) fn site(district: &str) -> Site {
     Site::new(SiteWire {
         id: SiteId::generate(),
         name: text("老王面馆"),
@@ -123,7 +123,7 @@ fn site(district: &str) -> Site {
     .unwrap()
 }
 
-fn inspection(site: &Site, user: UserId) -> Inspection {
+pub(crate) fn inspection(site: &Site, user: UserId) -> Inspection {
     let template = anxun_domain::templates::builtin_for(Area::Gas);
     Inspection::start(
         InspectionId::generate(),
@@ -140,7 +140,7 @@ fn inspection(site: &Site, user: UserId) -> Inspection {
     )
 }
 
-fn actor(user: UserId) -> Actor {
+pub(crate) fn actor(user: UserId) -> Actor {
     Actor {
         user,
         role: Role::Inspector,
@@ -150,7 +150,7 @@ fn actor(user: UserId) -> Actor {
     }
 }
 
-fn event(hazard: HazardId, user: UserId, action: HazardAction) -> HazardEvent {
+pub(crate) fn event(hazard: HazardId, user: UserId, action: HazardAction) -> HazardEvent {
     HazardEvent {
         id: EventId::generate(),
         hazard,
@@ -161,7 +161,7 @@ fn event(hazard: HazardId, user: UserId, action: HazardAction) -> HazardEvent {
     }
 }
 
-fn report(site: &Site, user: UserId) -> HazardEvent {
+pub(crate) fn report(site: &Site, user: UserId) -> HazardEvent {
     let new = NewHazard {
         number: None,
         source: HazardSource::GridPatrol,
@@ -196,7 +196,7 @@ fn report(site: &Site, user: UserId) -> HazardEvent {
     )
 }
 
-fn entries(first_seq: u64, mutations: Vec<Mutation>) -> Vec<OutboxEntry> {
+pub(crate) fn entries(first_seq: u64, mutations: Vec<Mutation>) -> Vec<OutboxEntry> {
     mutations
         .into_iter()
         .zip(first_seq..)
@@ -208,19 +208,19 @@ fn entries(first_seq: u64, mutations: Vec<Mutation>) -> Vec<OutboxEntry> {
         .collect()
 }
 
-fn upsert(site: &Site) -> Mutation {
+pub(crate) fn upsert(site: &Site) -> Mutation {
     Mutation::UpsertSite {
         site: Box::new(site.clone()),
     }
 }
 
-fn save(inspection: &Inspection) -> Mutation {
+pub(crate) fn save(inspection: &Inspection) -> Mutation {
     Mutation::SaveInspection {
         inspection: Box::new(inspection.clone()),
     }
 }
 
-fn hazard_event(event: &HazardEvent) -> Mutation {
+pub(crate) fn hazard_event(event: &HazardEvent) -> Mutation {
     Mutation::HazardEvent {
         event: Box::new(event.clone()),
     }
