@@ -174,7 +174,12 @@ pub async fn check(world: &World, pull: bool) -> Vec<String> {
             &mut accepted_events,
         )
         .await;
-        for mutation in device.journal.expected.values() {
+        let refused: BTreeSet<MutationId> =
+            device.store.refused.iter().map(|r| r.mutation_id).collect();
+        for (id, mutation) in &device.journal.expected {
+            if refused.contains(id) {
+                continue;
+            }
             match mutation {
                 Mutation::UpsertSite { site } => {
                     site_ids.insert(site.id());
@@ -278,20 +283,13 @@ async fn check_device(
                 }
             }
             ("accepted", _) => {}
-            ("rejected", Mutation::HazardEvent { event })
-                if row.code.as_deref() == Some("invalid_transition") =>
-            {
-                // Allowed only when another device changed the hazard meanwhile.
-                let others = server
-                    .events
-                    .iter()
-                    .any(|e| e.hazard == event.hazard && e.device != device.id);
-                if !others {
+            ("rejected", mutation) => {
+                let code = row.code.as_deref().unwrap_or("");
+                if let Err(why) = rejection_allowed(device, server, mutation, code) {
                     errors.push(format!(
-                        "{name}: event {} ({}) rejected although no other device touched hazard {}: {:?}",
-                        event.id,
-                        event.action.name(),
-                        event.hazard,
+                        "{name}: seq {} ({}) rejected {code}: {:?}: {why}",
+                        row.seq,
+                        mutation_kind(mutation),
                         row.message
                     ));
                 }
@@ -317,6 +315,49 @@ async fn check_device(
         errors.push(format!(
             "{name}: refused entries on the device differ from the server's rejections"
         ));
+    }
+}
+
+/// The rejections the scenario causes, each only in its situation; anything else is a bug.
+fn rejection_allowed(
+    device: &Device,
+    server: &ServerView,
+    mutation: &Mutation,
+    code: &str,
+) -> Result<(), &'static str> {
+    let scope = &device.user.scope;
+    let site_outside = |id: &SiteId| {
+        server
+            .site_regions
+            .get(id)
+            .is_some_and(|region| !scope.covers(region))
+    };
+    match (mutation, code) {
+        // Another device moved the site out of this user's scope first.
+        (Mutation::UpsertSite { site }, "out_of_scope") if site_outside(&site.id()) => Ok(()),
+        (Mutation::SaveInspection { inspection }, "out_of_scope")
+            if site_outside(&inspection.site) =>
+        {
+            Ok(())
+        }
+        (
+            Mutation::HazardEvent { event },
+            "invalid_transition" | "out_of_scope" | "unknown_site",
+        ) => {
+            // Another device changed the hazard first (a stale event), or the hazard never
+            // reached the ledger (its report was refused) so its later events cannot apply.
+            let others = server
+                .events
+                .iter()
+                .any(|e| e.hazard == event.hazard && e.device != device.id);
+            let unreported = !server.hazards.contains_key(&event.hazard);
+            if others || unreported {
+                Ok(())
+            } else {
+                Err("no other device touched the hazard")
+            }
+        }
+        _ => Err("the scenario never causes this rejection"),
     }
 }
 
@@ -372,7 +413,23 @@ fn check_own_records(device: &Device, server: &ServerView, errors: &mut Vec<Stri
 }
 
 fn check_inspections(device: &Device, server: &ServerView, errors: &mut Vec<String>) {
+    let refused: BTreeSet<MutationId> =
+        device.store.refused.iter().map(|r| r.mutation_id).collect();
+    let refused_inspections: BTreeSet<_> = device
+        .journal
+        .expected
+        .iter()
+        .filter(|(id, _)| refused.contains(id))
+        .filter_map(|(_, mutation)| match mutation {
+            Mutation::SaveInspection { inspection } => Some(inspection.id),
+            _ => None,
+        })
+        .collect();
     for (id, inspection) in &device.store.inspections {
+        if refused_inspections.contains(id) {
+            // Shown as refused on the device; the server keeps what it had, if anything.
+            continue;
+        }
         if server.inspections.get(&id.to_string()) != Some(&json(inspection)) {
             errors.push(format!(
                 "device {}: inspection {id} differs on the server",

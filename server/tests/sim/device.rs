@@ -351,6 +351,17 @@ impl Device {
         let at = self.clock(now);
         let mut fields = self.store.sites[&id].clone().into_fields();
         fields.address = text(&format!("漕溪北路{}号", self.rng.range(1, 999)));
+        let mut description = format!("edit site {id}");
+        if self.rng.percent(30) {
+            // A correction of the site's grid, anywhere in the user's scope.
+            let grids: Vec<_> = GRIDS
+                .iter()
+                .map(|g| region_path(*g))
+                .filter(|r| self.user.scope.covers(r))
+                .collect();
+            fields.region = self.rng.pick(&grids).unwrap().clone();
+            description = format!("move site {id} to {}", fields.region.grid.as_str());
+        }
         let site = Site::new(fields).unwrap();
         self.store.sites.insert(id, site.clone());
         self.enqueue(
@@ -360,7 +371,7 @@ impl Device {
                 site: Box::new(site),
             }],
         );
-        Some(format!("edit site {id}"))
+        Some(description)
     }
 
     /// Answers an item: failed (with a photo, so that it counts as evidence) or not.
@@ -866,16 +877,27 @@ impl Device {
             self.remove_sent(*seq, sent);
         }
         for refused in &settlement.refused {
-            if let Some(OutboxEntry {
-                mutation: Mutation::HazardEvent { event },
-                ..
-            }) = self.remove_sent(refused.seq, sent)
-                && let Some(events) = self.store.local_events.get_mut(&event.hazard)
+            match self
+                .remove_sent(refused.seq, sent)
+                .map(|entry| entry.mutation)
             {
-                events.retain(|e| e.id != event.id);
-                if events.is_empty() {
-                    self.store.local_events.remove(&event.hazard);
+                Some(Mutation::HazardEvent { event }) => {
+                    if let Some(events) = self.store.local_events.get_mut(&event.hazard) {
+                        events.retain(|e| e.id != event.id);
+                        if events.is_empty() {
+                            self.store.local_events.remove(&event.hazard);
+                        }
+                    }
                 }
+                // The server keeps its version, which lies outside the user's scope now:
+                // the device stops showing the site (a pull brings it back if it returns).
+                Some(Mutation::UpsertSite { site })
+                    if refused.code == anxun_domain::api::RejectionCode::OutOfScope
+                        && !self.pending_site(site.id()) =>
+                {
+                    self.store.sites.remove(&site.id());
+                }
+                _ => {}
             }
             self.store.refused.push(refused.clone());
         }
@@ -893,6 +915,18 @@ impl Device {
             }
         }
         self.phase = Phase::Plan;
+    }
+
+    /// Whether an outbox entry still changes the site.
+    fn pending_site(&self, id: SiteId) -> bool {
+        self.store
+            .outbox
+            .values()
+            .any(|entry| match &entry.mutation {
+                Mutation::UpsertSite { site } => site.id() == id,
+                Mutation::DeleteSite { site } => *site == id,
+                _ => false,
+            })
     }
 
     /// Removes a settled entry, which must still be the one that was sent.

@@ -37,7 +37,7 @@ const DEFAULT_SEEDS: u64 = 1000;
 
 /// Whether the server serves `GET /api/sync/pull`, so that devices pull and the device
 /// view is compared with the server's.
-const PULL: bool = false;
+const PULL: bool = true;
 
 const THREADS_PER_CORE: usize = 2;
 

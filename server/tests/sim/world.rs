@@ -326,7 +326,9 @@ impl World {
             self.devices[device].store.outbox.len(),
             self.devices[device].store.pull_cursor,
         );
-        self.devices[device].start_sync(self.now, true);
+        // A run still going (its pull may have started before the latest local changes) ends
+        // first; then one fresh run pushes everything and pulls.
+        let mut fresh = self.devices[device].start_sync(self.now, true);
         for _ in 0..20_000 {
             if let Some(id) = self.devices[device].waiting {
                 let index = self
@@ -341,6 +343,10 @@ impl World {
                     .position(|a| a.id == id)
                     .ok_or("an answer got lost on a calm network")?;
                 self.deliver_answer(index);
+                continue;
+            }
+            if self.devices[device].is_idle() && !fresh {
+                fresh = self.devices[device].start_sync(self.now, true);
                 continue;
             }
             if self.devices[device].is_idle() {
