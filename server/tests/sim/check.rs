@@ -2,7 +2,7 @@
 
 use crate::{device::Device, world::World};
 use anxun_domain::{
-    hazard::{Hazard, HazardEvent},
+    hazard::{Hazard, HazardAction, HazardEvent},
     ids::{DeviceId, HazardId, MutationId, SiteId},
     photo::Sha256Hex,
     region::RegionPath,
@@ -289,7 +289,7 @@ async fn check_device(
                     errors.push(format!(
                         "{name}: seq {} ({}) rejected {code}: {:?}: {why}",
                         row.seq,
-                        mutation_kind(mutation),
+                        crate::device::op_name(mutation),
                         row.message
                     ));
                 }
@@ -307,7 +307,7 @@ async fn check_device(
                     row.op.as_deref().unwrap_or("?"),
                     row.code,
                     row.message
-                ) + &format!(" [{}]", mutation_kind(mutation)),
+                ) + &format!(" [{}]", crate::device::op_name(mutation)),
             ),
         }
     }
@@ -340,33 +340,37 @@ fn rejection_allowed(
         {
             Ok(())
         }
-        (
-            Mutation::HazardEvent { event },
-            "invalid_transition" | "out_of_scope" | "unknown_site",
-        ) => {
-            // Another device changed the hazard first (a stale event), or the hazard never
-            // reached the ledger (its report was refused) so its later events cannot apply.
-            let others = server
-                .events
-                .iter()
-                .any(|e| e.hazard == event.hazard && e.device != device.id);
-            let unreported = !server.hazards.contains_key(&event.hazard);
-            if others || unreported {
-                Ok(())
-            } else {
-                Err("no other device touched the hazard")
+        (Mutation::HazardEvent { event }, "invalid_transition" | "out_of_scope") => {
+            // The hazard never reached the ledger (its report was refused), so its later
+            // events cannot apply.
+            if !server.hazards.contains_key(&event.hazard) {
+                return Ok(());
+            }
+            match &event.action {
+                // A report for a site another device moved out of the user's scope.
+                HazardAction::Report(new) if code == "out_of_scope" => {
+                    if site_outside(&new.site) {
+                        Ok(())
+                    } else {
+                        Err("the site lies in the user's scope")
+                    }
+                }
+                // A stale event: another device changed the hazard first.
+                _ if code == "invalid_transition" => {
+                    let others = server
+                        .events
+                        .iter()
+                        .any(|e| e.hazard == event.hazard && e.device != device.id);
+                    if others {
+                        Ok(())
+                    } else {
+                        Err("no other device touched the hazard")
+                    }
+                }
+                _ => Err("the hazard lies in the user's scope"),
             }
         }
         _ => Err("the scenario never causes this rejection"),
-    }
-}
-
-fn mutation_kind(mutation: &Mutation) -> &'static str {
-    match mutation {
-        Mutation::UpsertSite { .. } => "upsert_site",
-        Mutation::DeleteSite { .. } => "delete_site",
-        Mutation::SaveInspection { .. } => "save_inspection",
-        Mutation::HazardEvent { .. } => "hazard_event",
     }
 }
 

@@ -142,6 +142,8 @@ pub struct Device {
     backoff: Backoff,
     /// Virtual time before which no new sync starts (after failures).
     retry_at: i64,
+    /// Virtual time until which the device has no network (no sync starts).
+    offline_until: i64,
     /// Push round size (the app uses MAX_PUSH_ENTRIES; smaller rounds exercise more).
     max_entries: usize,
     /// Whether the server has `GET /api/sync/pull`.
@@ -180,6 +182,7 @@ impl Device {
             skew,
             backoff: Backoff::default(),
             retry_at: 0,
+            offline_until: 0,
             max_entries,
             pull,
             eager_push_percent,
@@ -291,14 +294,14 @@ impl Device {
             .collect();
         match choice {
             _ if self.store.sites.is_empty() => self.create_site(now),
-            0..15 => self.create_site(now),
-            15..25 => self.edit_site(now),
-            25..45 => self.start_inspection(now),
-            45..60 if !drafts.is_empty() => {
+            0..12 => self.create_site(now),
+            12..20 => self.edit_site(now),
+            20..35 => self.start_inspection(now),
+            35..48 if !drafts.is_empty() => {
                 let id = *self.rng.pick(&drafts).unwrap();
                 self.edit_draft(now, id)
             }
-            60..75 if !drafts.is_empty() => {
+            48..60 if !drafts.is_empty() => {
                 let id = *self.rng.pick(&drafts).unwrap();
                 self.complete(now, id)
             }
@@ -605,7 +608,16 @@ impl Device {
             .into_iter()
             .filter(|(_, h)| !h.state().is_final())
             .collect();
-        let (id, hazard) = self.rng.pick(&open)?.clone();
+        // Often a hazard someone else reported: that is where devices meet.
+        let others: Vec<(HazardId, Hazard)> = open
+            .iter()
+            .filter(|(_, h)| h.reported_by().user != self.user.id)
+            .cloned()
+            .collect();
+        let (id, hazard) = match self.rng.pick(&others) {
+            Some(other) if self.rng.percent(60) => other.clone(),
+            _ => self.rng.pick(&open)?.clone(),
+        };
         let at = self.clock(now);
         let mut reason = None;
         let action = match (hazard.state(), self.rng.below(4)) {
@@ -682,9 +694,16 @@ impl Device {
 
     // ----- sync -----
 
+    /// The inspector goes where there is no signal for a while (changes pile up locally and
+    /// meet other devices' changes later).
+    pub fn go_offline(&mut self, now: i64, seconds: i64) {
+        self.offline_until = now + seconds;
+    }
+
     /// Starts a sync run if none runs and the backoff allows.
     pub fn start_sync(&mut self, now: i64, ignore_backoff: bool) -> bool {
-        if !self.is_idle() || (!ignore_backoff && now < self.retry_at) {
+        let waits = now < self.retry_at || now < self.offline_until;
+        if !self.is_idle() || (!ignore_backoff && waits) {
             return false;
         }
         self.phase = Phase::Plan;
@@ -995,6 +1014,16 @@ impl Device {
             ));
         }
         self.store.pull_cursor = page.cursor;
+    }
+}
+
+/// The operation's name, as the audit log writes it.
+pub fn op_name(mutation: &Mutation) -> &'static str {
+    match mutation {
+        Mutation::UpsertSite { .. } => "upsert_site",
+        Mutation::DeleteSite { .. } => "delete_site",
+        Mutation::SaveInspection { .. } => "save_inspection",
+        Mutation::HazardEvent { .. } => "hazard_event",
     }
 }
 

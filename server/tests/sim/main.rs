@@ -28,6 +28,7 @@ mod server;
 mod world;
 
 use std::{
+    collections::BTreeMap,
     sync::atomic::{AtomicBool, AtomicU64, Ordering},
     time::Instant,
 };
@@ -55,6 +56,8 @@ fn env_u64(name: &str) -> Option<u64> {
 struct Outcome {
     errors: Vec<String>,
     stats: world::Stats,
+    /// Refused entries by operation and code.
+    refused: BTreeMap<String, u64>,
 }
 
 async fn run_seed(seed: u64, fixture: &server::Fixture, trace: bool) -> Outcome {
@@ -77,14 +80,29 @@ async fn run_seed(seed: u64, fixture: &server::Fixture, trace: bool) -> Outcome 
     }
     errors.extend(check::check(&world, PULL).await);
     let mut stats = world.stats;
+    let mut refused = BTreeMap::new();
     for device in &world.devices {
+        for entry in &device.store.refused {
+            let op = device
+                .journal
+                .expected
+                .get(&entry.mutation_id)
+                .map_or("?", device::op_name);
+            *refused
+                .entry(format!("{op} {}", entry.code.code()))
+                .or_default() += 1;
+        }
         stats.syncs += u64::from(device.journal.syncs);
         stats.missing_photo += u64::from(device.journal.missing_photo);
         stats.refused += device.store.refused.len() as u64;
         stats.pulls += u64::from(device.journal.pulls);
     }
     world.server.stop().await;
-    Outcome { errors, stats }
+    Outcome {
+        errors,
+        stats,
+        refused,
+    }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -114,6 +132,7 @@ fn offline_sync_converges_under_faults() {
     let stop = AtomicBool::new(false);
     let totals = std::sync::Mutex::new(world::Stats::default());
     let failures = std::sync::Mutex::new(Vec::<(u64, Vec<String>)>::new());
+    let refused = std::sync::Mutex::new(BTreeMap::<String, u64>::new());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -126,6 +145,11 @@ fn offline_sync_converges_under_faults() {
                     let seed = seeds[i];
                     let outcome = runtime.block_on(run_seed(seed, &fixture, trace));
                     add(&mut totals.lock().unwrap(), &outcome.stats);
+                    let mut refused = refused.lock().unwrap();
+                    for (what, n) in outcome.refused {
+                        *refused.entry(what).or_default() += n;
+                    }
+                    drop(refused);
                     if !outcome.errors.is_empty() {
                         stop.store(true, Ordering::Relaxed);
                         failures.lock().unwrap().push((seed, outcome.errors));
@@ -152,6 +176,10 @@ fn offline_sync_converges_under_faults() {
         totals.missing_photo,
         totals.refused,
         totals.pulls,
+    );
+    eprintln!(
+        "refused entries (caused by the scenario): {:?}",
+        refused.into_inner().unwrap()
     );
     let mut failures = failures.into_inner().unwrap();
     failures.sort_by_key(|(seed, _)| *seed);

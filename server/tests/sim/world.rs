@@ -232,13 +232,19 @@ impl World {
         let weather = self.weather;
         let device = self.rng.below(self.devices.len());
         match self.rng.below(100) {
-            0..15 => {
+            0..2 => {
+                let seconds = self.rng.range(60, 1800) as i64;
+                self.log(|| format!("device {device} is offline for {seconds} s"));
+                let now = self.now;
+                self.devices[device].go_offline(now, seconds);
+            }
+            2..17 => {
                 if let Some(what) = self.devices[device].act(self.now) {
                     self.stats.changes += 1;
                     self.log(|| format!("device {device}: {what}"));
                 }
             }
-            15..50 => {
+            17..50 => {
                 // Mostly a device whose sync runs (a run takes many steps), else any.
                 let busy: Vec<usize> = (0..self.devices.len())
                     .filter(|d| !self.devices[*d].is_idle() && self.devices[*d].waiting.is_none())
