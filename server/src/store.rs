@@ -14,8 +14,8 @@ use std::{str::FromStr, time::Duration};
 
 pub mod accounts;
 pub mod changes;
-pub mod regions;
 pub mod pull;
+pub mod regions;
 pub mod sessions;
 pub mod sites;
 pub mod sync;
