@@ -40,6 +40,8 @@ struct ServerView {
     inspections: BTreeMap<String, Value>,
     hazards: BTreeMap<HazardId, HazardRow>,
     events: Vec<EventRow>,
+    /// Sites a device deleted (their `site_deleted` changes that are not moves).
+    deleted_sites: BTreeSet<SiteId>,
 }
 
 fn region(row: &sqlx::sqlite::SqliteRow, from: usize) -> RegionPath {
@@ -61,7 +63,9 @@ async fn load(db: &Db) -> ServerView {
         inspections: BTreeMap::new(),
         hazards: BTreeMap::new(),
         events: Vec::new(),
+        deleted_sites: BTreeSet::new(),
     };
+
     for row in sqlx::query("SELECT id, doc, district, street, grid FROM sites")
         .fetch_all(pool)
         .await
@@ -124,7 +128,17 @@ pub async fn check(world: &World, pull: bool) -> Vec<String> {
         errors.extend(device.journal.anomalies.iter().cloned());
     }
     let db = world.server.db();
-    let server = load(db).await;
+    let mut server = load(db).await;
+    for device in &world.devices {
+        for row in db.audit_rows(device.id).await.unwrap() {
+            if let (Some(Mutation::DeleteSite { site }), "accepted") = (
+                device.journal.expected.get(&row.mutation_id),
+                row.status.as_str(),
+            ) {
+                server.deleted_sites.insert(*site);
+            }
+        }
+    }
 
     // Hazard events: positions without holes, each event once.
     let mut by_hazard: BTreeMap<HazardId, Vec<&EventRow>> = BTreeMap::new();
@@ -203,11 +217,18 @@ pub async fn check(world: &World, pull: bool) -> Vec<String> {
             server.events.len()
         ));
     }
-    if server.sites.keys().copied().collect::<BTreeSet<_>>() != site_ids {
+    // Every site made is there, unless deleted (another device may have saved it again).
+    let stored: BTreeSet<SiteId> = server.sites.keys().copied().collect();
+    if !stored.is_subset(&site_ids)
+        || site_ids
+            .iter()
+            .any(|id| !stored.contains(id) && !server.deleted_sites.contains(id))
+    {
         errors.push(format!(
-            "the server has {} sites, the devices created {}",
+            "the server has {} sites, the devices made {} and deleted {}",
             server.sites.len(),
-            site_ids.len()
+            site_ids.len(),
+            server.deleted_sites.len()
         ));
     }
     if server.inspections.keys().cloned().collect::<BTreeSet<_>>() != inspection_ids {
@@ -339,6 +360,32 @@ fn rejection_allowed(
             if site_outside(&inspection.site) =>
         {
             Ok(())
+        }
+        // Its maker deleted the site first.
+        (Mutation::SaveInspection { inspection }, "unknown_site")
+            if server.deleted_sites.contains(&inspection.site) =>
+        {
+            Ok(())
+        }
+        (Mutation::HazardEvent { event }, "unknown_site") => match &event.action {
+            HazardAction::Report(new) if server.deleted_sites.contains(&new.site) => Ok(()),
+            _ => Err("the site was never deleted"),
+        },
+        // Another device inspected the site, or reported a hazard there, first.
+        (Mutation::DeleteSite { site }, "in_use") => {
+            let inspected = server
+                .inspections
+                .values()
+                .any(|doc| doc["site"] == json(site));
+            let reported = server
+                .events
+                .iter()
+                .any(|e| matches!(&e.event.action, HazardAction::Report(new) if new.site == *site));
+            if inspected || reported {
+                Ok(())
+            } else {
+                Err("nothing refers to the site")
+            }
         }
         (Mutation::HazardEvent { event }, "invalid_transition" | "out_of_scope") => {
             // The hazard never reached the ledger (its report was refused), so its later

@@ -75,6 +75,10 @@ pub struct Store {
     /// Entries the server refused, shown to the inspector.
     pub refused: Vec<Refused>,
     pub pull_cursor: u64,
+    /// Sites made on this device (only those may be deleted, as mistakes).
+    pub created_sites: BTreeSet<SiteId>,
+    /// Sites deleted here whose deletion the server has not settled: shown again if refused.
+    pub deleted_sites: BTreeMap<SiteId, Site>,
 }
 
 /// What the simulation notes about a device to check it later (not device state).
@@ -305,6 +309,7 @@ impl Device {
                 let id = *self.rng.pick(&drafts).unwrap();
                 self.complete(now, id)
             }
+            60..63 => self.delete_site(now),
             _ => self.hazard_event(now),
         }
     }
@@ -338,6 +343,7 @@ impl Device {
         .unwrap();
         let description = format!("create site {}", site.id());
         self.store.sites.insert(site.id(), site.clone());
+        self.store.created_sites.insert(site.id());
         self.enqueue(
             at,
             None,
@@ -375,6 +381,26 @@ impl Device {
             }],
         );
         Some(description)
+    }
+
+    /// Deletes a site made here by mistake: only while nothing on the device refers to it.
+    fn delete_site(&mut self, now: i64) -> Option<String> {
+        let hazards = self.hazards();
+        let candidates: Vec<SiteId> = self
+            .store
+            .created_sites
+            .iter()
+            .copied()
+            .filter(|id| self.store.sites.contains_key(id))
+            .filter(|id| !self.store.inspections.values().any(|i| i.site == *id))
+            .filter(|id| !hazards.values().any(|h| h.details().site == *id))
+            .collect();
+        let id = *self.rng.pick(&candidates)?;
+        let at = self.clock(now);
+        let site = self.store.sites.remove(&id).unwrap();
+        self.store.deleted_sites.insert(id, site);
+        self.enqueue(at, None, vec![Mutation::DeleteSite { site: id }]);
+        Some(format!("delete site {id}"))
     }
 
     /// Answers an item: failed (with a photo, so that it counts as evidence) or not.
@@ -893,7 +919,11 @@ impl Device {
             }
         };
         for seq in &settlement.done {
-            self.remove_sent(*seq, sent);
+            if let Some(Mutation::DeleteSite { site }) =
+                self.remove_sent(*seq, sent).map(|entry| entry.mutation)
+            {
+                self.store.deleted_sites.remove(&site);
+            }
         }
         for refused in &settlement.refused {
             match self
@@ -915,6 +945,14 @@ impl Device {
                         && !self.pending_site(site.id()) =>
                 {
                     self.store.sites.remove(&site.id());
+                }
+                // Someone uses the site: it stays, and the device shows it again.
+                Some(Mutation::DeleteSite { site }) => {
+                    if let Some(kept) = self.store.deleted_sites.remove(&site)
+                        && !self.pending_site(site)
+                    {
+                        self.store.sites.insert(site, kept);
+                    }
                 }
                 _ => {}
             }
