@@ -122,7 +122,7 @@ fn json<T: serde::Serialize>(value: &T) -> Value {
 }
 
 /// Checks every invariant; the list of violations (empty when all hold).
-pub async fn check(world: &World, pull: bool) -> Vec<String> {
+pub async fn check(world: &World) -> Vec<String> {
     let mut errors = Vec::new();
     for device in &world.devices {
         errors.extend(device.journal.anomalies.iter().cloned());
@@ -205,11 +205,7 @@ pub async fn check(world: &World, pull: bool) -> Vec<String> {
             }
         }
         check_photos(device, world, &mut errors).await;
-        if pull {
-            check_view(device, &server, &mut errors);
-        } else {
-            check_own_records(device, &server, &mut errors);
-        }
+        check_view(device, &server, &mut errors);
     }
     if server.events.len() != accepted_events {
         errors.push(format!(
@@ -447,22 +443,6 @@ async fn check_photos(device: &Device, world: &World, errors: &mut Vec<String>) 
     }
 }
 
-/// Without pull: what the device made is on the server as the device shows it.
-fn check_own_records(device: &Device, server: &ServerView, errors: &mut Vec<String>) {
-    let name = format!("device {}", device.index);
-    for (id, site) in &device.store.sites {
-        if server.sites.get(id) != Some(&json(site)) {
-            errors.push(format!("{name}: site {id} differs on the server"));
-        }
-    }
-    check_inspections(device, server, errors);
-    for (id, hazard) in device.hazards() {
-        if server.hazards.get(&id).map(|h| &h.doc) != Some(&json(&hazard)) {
-            errors.push(format!("{name}: hazard {id} differs on the server"));
-        }
-    }
-}
-
 fn check_inspections(device: &Device, server: &ServerView, errors: &mut Vec<String>) {
     let refused: BTreeSet<MutationId> =
         device.store.refused.iter().map(|r| r.mutation_id).collect();
@@ -490,7 +470,8 @@ fn check_inspections(device: &Device, server: &ServerView, errors: &mut Vec<Stri
     }
 }
 
-/// With pull: the device shows exactly the server's sites and hazards in its scope.
+/// The device shows exactly the server's sites and hazards in its scope, and its inspections
+/// as the server holds them.
 fn check_view(device: &Device, server: &ServerView, errors: &mut Vec<String>) {
     let name = format!("device {}", device.index);
     let scope = &device.user.scope;

@@ -150,8 +150,6 @@ pub struct Device {
     offline_until: i64,
     /// Push round size (the app uses MAX_PUSH_ENTRIES; smaller rounds exercise more).
     max_entries: usize,
-    /// Whether the server has `GET /api/sync/pull`.
-    pull: bool,
     /// Photo uploads are sometimes left to the server's `missing_photo` answer.
     pub eager_push_percent: u32,
 }
@@ -164,7 +162,7 @@ pub fn epoch() -> DateTime<Utc> {
 }
 
 impl Device {
-    pub fn new(index: usize, user: SimUser, rng: &mut Rng, pull: bool) -> Device {
+    pub fn new(index: usize, user: SimUser, rng: &mut Rng) -> Device {
         let mut rng = rng.fork();
         let id = DeviceId::from_parts(epoch(), rng.bytes());
         let skew = rng.range(0, 4 * 3600) as i64 - 2 * 3600;
@@ -188,7 +186,6 @@ impl Device {
             retry_at: 0,
             offline_until: 0,
             max_entries,
-            pull,
             eager_push_percent,
         }
     }
@@ -836,13 +833,7 @@ impl Device {
             photos.get(hash).is_some_and(|p| p.confirmed)
         });
         match round {
-            None => {
-                if self.pull {
-                    self.phase = Phase::Pull;
-                } else {
-                    self.succeeded();
-                }
-            }
+            None => self.phase = Phase::Pull,
             Some(round) => {
                 let last = round.entries.last().unwrap().seq;
                 store.sent_through = store.sent_through.max(last);

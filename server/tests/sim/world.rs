@@ -99,7 +99,7 @@ pub struct World {
 }
 
 impl World {
-    pub async fn new(seed: u64, dir: &Path, fixture: &Fixture, pull: bool, trace: bool) -> World {
+    pub async fn new(seed: u64, dir: &Path, fixture: &Fixture, trace: bool) -> World {
         let mut rng = Rng::new(seed);
         let weather = Weather::random(&mut rng);
         let server = Server::start(dir, fixture).await;
@@ -115,7 +115,7 @@ impl World {
         let devices = owners
             .into_iter()
             .enumerate()
-            .map(|(index, user)| Device::new(index, fixture.users[user].clone(), &mut rng, pull))
+            .map(|(index, user)| Device::new(index, fixture.users[user].clone(), &mut rng))
             .collect();
         World {
             rng,
