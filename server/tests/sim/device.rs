@@ -79,6 +79,10 @@ pub struct Store {
     pub created_sites: BTreeSet<SiteId>,
     /// Sites deleted here whose deletion the server has not settled: shown again if refused.
     pub deleted_sites: BTreeMap<SiteId, Site>,
+    /// The server's version of a site (none: gone from the scope) that a pull brought while
+    /// the device had changes of its own pending, so it was not shown: if those changes are
+    /// refused, it is the server's version, and the device shows it then.
+    pub shadowed: BTreeMap<SiteId, Option<Site>>,
 }
 
 /// What the simulation notes about a device to check it later (not device state).
@@ -910,10 +914,15 @@ impl Device {
             }
         };
         for seq in &settlement.done {
-            if let Some(Mutation::DeleteSite { site }) =
-                self.remove_sent(*seq, sent).map(|entry| entry.mutation)
-            {
-                self.store.deleted_sites.remove(&site);
+            match self.remove_sent(*seq, sent).map(|entry| entry.mutation) {
+                Some(Mutation::DeleteSite { site }) => {
+                    self.store.deleted_sites.remove(&site);
+                    self.drop_shadow(site);
+                }
+                // The server holds this change after any version a pull brought meanwhile;
+                // a later pull brings whatever comes after it.
+                Some(Mutation::UpsertSite { site }) => self.drop_shadow(site.id()),
+                _ => {}
             }
         }
         for refused in &settlement.refused {
@@ -928,6 +937,12 @@ impl Device {
                             self.store.local_events.remove(&event.hazard);
                         }
                     }
+                }
+                // The server kept its version, and a pull brought it while this change was
+                // pending: show it now.
+                Some(Mutation::UpsertSite { site }) if self.shadow_shown(site.id()) => {}
+                Some(Mutation::DeleteSite { site }) if self.shadow_shown(site) => {
+                    self.store.deleted_sites.remove(&site);
                 }
                 // The server keeps its version, which lies outside the user's scope now:
                 // the device stops showing the site (a pull brings it back if it returns).
@@ -963,6 +978,32 @@ impl Device {
             }
         }
         self.phase = Phase::Plan;
+    }
+
+    /// Forgets the shadowed version of a site once no change of the device's is pending.
+    fn drop_shadow(&mut self, site: SiteId) {
+        if !self.pending_site(site) {
+            self.store.shadowed.remove(&site);
+        }
+    }
+
+    /// After a refused change: shows the shadowed server version, if there is one and no
+    /// other change is pending; whether it did.
+    fn shadow_shown(&mut self, site: SiteId) -> bool {
+        if self.pending_site(site) {
+            return false;
+        }
+        match self.store.shadowed.remove(&site) {
+            Some(Some(version)) => {
+                self.store.sites.insert(site, version);
+                true
+            }
+            Some(None) => {
+                self.store.sites.remove(&site);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Whether an outbox entry still changes the site.
@@ -1013,12 +1054,16 @@ impl Device {
                     site.id()
                 ));
             }
-            if !pending.contains(&site.id()) {
+            if pending.contains(&site.id()) {
+                self.store.shadowed.insert(site.id(), Some(site));
+            } else {
                 self.store.sites.insert(site.id(), site);
             }
         }
         for id in page.deleted_sites {
-            if !pending.contains(&id) {
+            if pending.contains(&id) {
+                self.store.shadowed.insert(id, None);
+            } else {
                 self.store.sites.remove(&id);
             }
         }
