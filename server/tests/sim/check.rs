@@ -352,6 +352,7 @@ fn rejection_allowed(
     match (mutation, code) {
         // Another device moved the site out of this user's scope first.
         (Mutation::UpsertSite { site }, "out_of_scope") if site_outside(&site.id()) => Ok(()),
+        (Mutation::DeleteSite { site }, "out_of_scope") if site_outside(site) => Ok(()),
         (Mutation::SaveInspection { inspection }, "out_of_scope")
             if site_outside(&inspection.site) =>
         {

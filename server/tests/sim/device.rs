@@ -952,6 +952,12 @@ impl Device {
                 {
                     self.store.sites.remove(&site.id());
                 }
+                // Moved out of the user's scope meanwhile: gone from the device's view.
+                Some(Mutation::DeleteSite { site })
+                    if refused.code == anxun_domain::api::RejectionCode::OutOfScope =>
+                {
+                    self.store.deleted_sites.remove(&site);
+                }
                 // Someone uses the site: it stays, and the device shows it again.
                 Some(Mutation::DeleteSite { site }) => {
                     if let Some(kept) = self.store.deleted_sites.remove(&site)
