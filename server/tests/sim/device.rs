@@ -295,6 +295,9 @@ impl Device {
             .inspections
             .values()
             .filter(|i| i.status == InspectionStatus::Draft)
+            // A draft of a site that left the device (moved out of the user's scope, deleted)
+            // cannot be worked on.
+            .filter(|i| self.store.sites.contains_key(&i.site))
             .map(|i| i.id)
             .collect();
         match choice {

@@ -140,7 +140,25 @@ fn offline_sync_converges_under_faults() {
                         break;
                     }
                     let seed = seeds[i];
-                    let outcome = runtime.block_on(run_seed(seed, &fixture, trace));
+                    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        runtime.block_on(run_seed(seed, &fixture, trace))
+                    }));
+                    let outcome = match run {
+                        Ok(outcome) => outcome,
+                        Err(panic) => {
+                            let message = panic
+                                .downcast_ref::<String>()
+                                .cloned()
+                                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                                .unwrap_or_default();
+                            stop.store(true, Ordering::Relaxed);
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push((seed, vec![format!("panicked: {message}")]));
+                            break;
+                        }
+                    };
                     add(&mut totals.lock().unwrap(), &outcome.stats);
                     let mut refused = refused.lock().unwrap();
                     for (what, n) in outcome.refused {
