@@ -131,7 +131,7 @@ impl Fixture {
         let now = chrono::Utc::now();
         let mut users = Vec::new();
         for (name, scope) in user_specs() {
-            let id = UserId::from_parts(now, rng.bytes());
+            let id = UserId::from_parts(crate::device::epoch(), rng.bytes());
             db.insert_user(
                 &NewUser {
                     id,
