@@ -4,7 +4,7 @@
 use crate::{
     helpers::{Backend, Options, TestApp, spawn},
     on_both_backends,
-    sync_push::{code, entries, hazard_event, report, setup, site, upsert, user},
+    sync_push::{code, entries, hazard_event, region, report, setup, site, upsert, user},
 };
 use anxun_domain::{
     api::{PullResponse, PushRequest, SYNC_PULL_PATH, SYNC_PUSH_PATH},
@@ -429,6 +429,16 @@ async fn concurrent_pushes_are_never_skipped(backend: Backend) {
     const PUSHES: u64 = 4;
     let s = setup(&backend).await;
     let (_, reader) = user(&s.app, "reader").await;
+    // Every account first: creating one hashes its password on this (single-threaded) test
+    // runtime, which would stall the server's tasks mid-transaction.
+    let mut pushers = Vec::new();
+    for device_index in 0..DEVICES {
+        pushers.push(if device_index % 2 == 0 {
+            (s.user, s.token.clone())
+        } else {
+            user(&s.app, &format!("pusher-{device_index}")).await
+        });
+    }
     let app = std::sync::Arc::new(s.app);
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
 
@@ -455,15 +465,10 @@ async fn concurrent_pushes_are_never_skipped(backend: Backend) {
         })
     };
 
-    let mut pushers = Vec::new();
-    for device_index in 0..DEVICES {
+    let mut tasks = Vec::new();
+    for (pusher, token) in pushers {
         let app = app.clone();
-        let (pusher, token) = if device_index % 2 == 0 {
-            (s.user, s.token.clone())
-        } else {
-            user(&app, &format!("pusher-{device_index}")).await
-        };
-        pushers.push(tokio::spawn(async move {
+        tasks.push(tokio::spawn(async move {
             let device = DeviceId::generate();
             let mut sites = Vec::new();
             let mut events = Vec::new();
@@ -486,8 +491,8 @@ async fn concurrent_pushes_are_never_skipped(backend: Backend) {
     }
     let mut committed_sites = BTreeSet::new();
     let mut committed_events = BTreeSet::new();
-    for pusher in pushers {
-        let (sites, events) = pusher.await.unwrap();
+    for task in tasks {
+        let (sites, events) = task.await.unwrap();
         committed_sites.extend(sites);
         committed_events.extend(events);
     }
@@ -520,3 +525,137 @@ async fn concurrent_pushes_are_never_skipped(backend: Backend) {
     eprintln!("{}: {pulls} pulls during the pushes", backend.name());
 }
 on_both_backends!(concurrent, concurrent_pushes_are_never_skipped);
+
+/// A database an older server (migrations 0001 and 0002) left with a site and a hazard event:
+/// migration 0003 logs both, so a device pulling from 0 gets them, and new changes follow.
+async fn the_migration_logs_what_is_already_stored(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match &backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("old.db").display()),
+        Backend::Postgres(url) => url.clone(),
+    };
+    let user = anxun_domain::ids::UserId::generate();
+    let stored = site("310104");
+    let event = report(&stored, user);
+    let now = chrono::Utc::now();
+    let path = region("310104");
+    macro_rules! old_server {
+        ($pool:expr, $migrator:expr) => {{
+            let pool = $pool;
+            let mut migrator = $migrator;
+            migrator.migrations = migrator
+                .migrations
+                .iter()
+                .filter(|migration| migration.version <= 2)
+                .cloned()
+                .collect();
+            migrator.run(&pool).await.unwrap();
+            for (code, level, parent) in [
+                (path.district.as_str(), "district", None),
+                (path.street.as_str(), "street", Some(path.district.as_str())),
+                (path.grid.as_str(), "grid", Some(path.street.as_str())),
+            ] {
+                sqlx::query("INSERT INTO regions (code, name, level, parent) VALUES ($1, $1, $2, $3)")
+                    .bind(code)
+                    .bind(level)
+                    .bind(parent)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            sqlx::query(
+                "INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, created_at, updated_at) \
+                 VALUES ($1, 'x', $2, $3, $4, ',gas,', $5, FALSE, $6, $6)",
+            )
+            .bind(stored.id().as_uuid())
+            .bind(path.district.as_str())
+            .bind(path.street.as_str())
+            .bind(path.grid.as_str())
+            .bind(serde_json::to_string(&stored).unwrap())
+            .bind(now)
+            .execute(&pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO users (id, username, display_name, role, scope, password_hash, created_at) \
+                 VALUES ($1, 'old', 'old', 'inspector', '{}', 'x', $2)",
+            )
+            .bind(user.as_uuid())
+            .bind(now)
+            .execute(&pool)
+            .await
+            .unwrap();
+            let device = DeviceId::generate().as_uuid();
+            sqlx::query("INSERT INTO devices (id, user_id, last_seq, created_at) VALUES ($1, $2, 1, $3)")
+                .bind(device)
+                .bind(user.as_uuid())
+                .bind(now)
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO hazards (id, site_id, district, street, grid, area, status, severity, reported_at, doc, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'gas', 'reported', 'general', $6, '{}', $6)",
+            )
+            .bind(event.hazard.as_uuid())
+            .bind(stored.id().as_uuid())
+            .bind(path.district.as_str())
+            .bind(path.street.as_str())
+            .bind(path.grid.as_str())
+            .bind(now)
+            .execute(&pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
+                 VALUES ($1, $2, 0, $3, $4, $5, $6)",
+            )
+            .bind(event.id.as_uuid())
+            .bind(event.hazard.as_uuid())
+            .bind(serde_json::to_string(&event).unwrap())
+            .bind(user.as_uuid())
+            .bind(device)
+            .bind(now)
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+        }};
+    }
+    match &backend {
+        Backend::Sqlite => {
+            let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url)
+                .unwrap()
+                .create_if_missing(true)
+                .foreign_keys(true);
+            old_server!(
+                sqlx::SqlitePool::connect_with(options).await.unwrap(),
+                sqlx::migrate!("./migrations/sqlite")
+            )
+        }
+        Backend::Postgres(url) => old_server!(
+            sqlx::PgPool::connect(url).await.unwrap(),
+            sqlx::migrate!("./migrations/postgres")
+        ),
+    }
+
+    let db =
+        anxun_server::store::Db::connect(&anxun_server::config::DatabaseUrl::parse(&url).unwrap())
+            .await
+            .unwrap();
+    assert_eq!(db.change_head().await.unwrap(), 2);
+    let page = db.pull(&Scope::City, 0, 500).await.unwrap();
+    assert_eq!(page.sites, std::slice::from_ref(&stored));
+    assert_eq!(page.hazard_events, std::slice::from_ref(&event));
+    assert_eq!((page.cursor, page.more), (2, false));
+    let elsewhere = db.pull(&district("310105"), 0, 500).await.unwrap();
+    assert_eq!((elsewhere.cursor, elsewhere.sites.len()), (2, 0));
+
+    // New writes continue after the backfilled numbers.
+    let next = site("310104");
+    db.insert_site(&next, false, now).await.unwrap();
+    let page = db.pull(&Scope::City, 2, 500).await.unwrap();
+    assert_eq!((page.cursor, page.sites.len()), (3, 1));
+    db.close().await;
+}
+on_both_backends!(backfill, the_migration_logs_what_is_already_stored);
