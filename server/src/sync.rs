@@ -144,9 +144,10 @@ pub struct AppliedEvent {
 }
 
 /// `hazard_event`: the event's actor must be the user; the role and scope applied are the
-/// ones the server holds for the user (a device cannot claim more). The event is applied to
-/// the hazard rebuilt from `history` (its accepted events, in arrival order) by the domain's
-/// state machine. `Ok(None)`: the identical event was applied before.
+/// ones the server holds for the user (a device cannot claim more), and a report's region is
+/// its site's as stored now (the site may have moved since the device reported). The event
+/// is applied to the hazard rebuilt from `history` (its accepted events, in arrival order) by
+/// the domain's state machine. `Ok(None)`: the identical event was applied before.
 pub fn apply_hazard_event(
     pusher: &Pusher,
     event: &HazardEvent,
@@ -166,16 +167,15 @@ pub fn apply_hazard_event(
         scope: pusher.scope.clone(),
     };
     let hazard = if history.is_empty() {
-        if let HazardAction::Report(new) = &event.action {
+        if let HazardAction::Report(new) = &mut event.action {
             let site = report_site
                 .filter(|site| site.id() == new.site)
                 .ok_or_else(unknown_site)?;
-            if *site.region() != new.region {
-                return Err(Rejection::new(
-                    RejectionCode::Invalid,
-                    "the hazard's district, street or grid differs from its site's",
-                ));
-            }
+            // The hazard lies where its site lies now, whatever region the device sent: a
+            // report made offline must not be lost because someone corrected the site's grid
+            // meanwhile, and a device cannot file a hazard under another region (scope is
+            // checked against this one).
+            new.region = site.region().clone();
         }
         Hazard::report(&event).map_err(transition)?
     } else {
