@@ -104,7 +104,11 @@ async fn rounds_renumber_the_unsent_tail_and_never_rewrite_what_was_sent() {
     assert_eq!(outbox.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
 
     // The answer arrives: done entries leave, the next round is the third save alone.
-    let settlement = engine::settle(&round.entries, &answer(&round.entries, PushStatus::Accepted)).unwrap();
+    let settlement = engine::settle(
+        &round.entries,
+        &answer(&round.entries, PushStatus::Accepted),
+    )
+    .unwrap();
     db.settle(&round.entries, &settlement).await.unwrap();
     let next = db.prepare_round(50).await.unwrap().unwrap();
     assert_eq!(next.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [3]);
@@ -137,7 +141,9 @@ async fn photos_confirmed_by_the_server_are_not_sent_again_unless_it_lost_them()
         evidence: bytes,
         thumbnail: vec![1; 10],
     };
-    db.apply(Change::HazardEvent(report, vec![photo])).await.unwrap();
+    db.apply(Change::HazardEvent(report, vec![photo]))
+        .await
+        .unwrap();
     let round = db.prepare_round(50).await.unwrap().unwrap();
     assert_eq!(round.photos, vec![hash.clone()]);
     db.photo_confirmed(&hash).await.unwrap();
@@ -194,14 +200,19 @@ async fn a_refused_event_is_kept_with_its_reason_and_leaves_the_hazard() {
             department: None,
         },
     );
-    db.apply(Change::HazardEvent(assign.clone(), Vec::new())).await.unwrap();
+    db.apply(Change::HazardEvent(assign.clone(), Vec::new()))
+        .await
+        .unwrap();
     assert_eq!(
         db.hazard(report.hazard).await.unwrap().unwrap().state(),
         HazardState::Assigned
     );
     let round = db.prepare_round(50).await.unwrap().unwrap();
-    let settlement =
-        engine::settle(&round.entries, &answer(&round.entries, PushStatus::Rejected)).unwrap();
+    let settlement = engine::settle(
+        &round.entries,
+        &answer(&round.entries, PushStatus::Rejected),
+    )
+    .unwrap();
     db.settle(&round.entries, &settlement).await.unwrap();
     assert!(db.outbox().await.unwrap().is_empty());
     let refused = db.refusals().await.unwrap();
@@ -211,7 +222,11 @@ async fn a_refused_event_is_kept_with_its_reason_and_leaves_the_hazard() {
     let kept = refused[0].entry().unwrap();
     assert!(matches!(kept.mutation, Mutation::HazardEvent { ref event } if event.id == assign.id));
     let hazard = db.hazard(report.hazard).await.unwrap().unwrap();
-    assert_eq!(hazard.state(), HazardState::Reported, "the refused event left the hazard");
+    assert_eq!(
+        hazard.state(),
+        HazardState::Reported,
+        "the refused event left the hazard"
+    );
     let list = db.hazard_list().await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].state, HazardState::Reported);
@@ -252,7 +267,9 @@ async fn a_pulled_page_skips_sites_with_pending_changes_and_orders_events_as_the
     })
     .await
     .unwrap();
-    db.apply(Change::HazardEvent(mine.clone(), Vec::new())).await.unwrap();
+    db.apply(Change::HazardEvent(mine.clone(), Vec::new()))
+        .await
+        .unwrap();
     assert_eq!(db.sites().await.unwrap(), vec![local.clone()]);
     db.apply_pull(&PullResponse {
         cursor: 12,
@@ -292,7 +309,10 @@ async fn signing_in_adopts_a_local_profiles_work_and_keeps_two_users_apart() {
     let signed = db.sign_in(session(account, "sun")).await.unwrap();
     assert_eq!(signed.user, account);
     assert!(signed.signed_in);
-    assert_eq!(signed.organisation, profile.organisation, "kept from the device");
+    assert_eq!(
+        signed.organisation, profile.organisation,
+        "kept from the device"
+    );
     let stored = db.inspection(draft.id).await.unwrap().unwrap();
     assert_eq!(stored.inspectors[0].user, account);
     let Mutation::SaveInspection { inspection } = &db.outbox().await.unwrap()[0].mutation else {
@@ -310,8 +330,11 @@ async fn signing_in_adopts_a_local_profiles_work_and_keeps_two_users_apart() {
 
     // Once it has reached the server, the other account starts this as a new device.
     let round = db.prepare_round(50).await.unwrap().unwrap();
-    let settlement =
-        engine::settle(&round.entries, &answer(&round.entries, PushStatus::Accepted)).unwrap();
+    let settlement = engine::settle(
+        &round.entries,
+        &answer(&round.entries, PushStatus::Accepted),
+    )
+    .unwrap();
     db.settle(&round.entries, &settlement).await.unwrap();
     db.sign_in(session(user(70), "li")).await.unwrap();
     assert_ne!(db.device_id().await.unwrap(), device);
@@ -324,6 +347,34 @@ async fn signing_in_adopts_a_local_profiles_work_and_keeps_two_users_apart() {
     assert!(db.session().await.unwrap().unwrap().ended);
     db.clear_session().await.unwrap();
     assert!(db.session().await.unwrap().is_none());
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_site_change_pulls_the_servers_sites_again() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    db.apply_pull(&PullResponse {
+        cursor: 40,
+        more: false,
+        sites: Vec::new(),
+        deleted_sites: Vec::new(),
+        hazard_events: Vec::new(),
+    })
+    .await
+    .unwrap();
+    db.apply(Change::Site(site())).await.unwrap();
+    let round = db.prepare_round(50).await.unwrap().unwrap();
+    let settlement = engine::settle(
+        &round.entries,
+        &answer(&round.entries, PushStatus::Rejected),
+    )
+    .unwrap();
+    db.settle(&round.entries, &settlement).await.unwrap();
+    assert_eq!(db.refusals().await.unwrap().len(), 1);
+    // Pulls skipped the server's version while the change was pending: start again.
+    assert_eq!(db.pull_cursor().await.unwrap(), 0);
     db.close();
     Db::delete(&name).await.unwrap();
 }

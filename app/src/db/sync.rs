@@ -194,7 +194,7 @@ impl Db {
     ) -> Result<(), DbError> {
         let database = self.database();
         let tx = database
-            .transaction([OUTBOX, REFUSED, UPLOADED, HAZARD_EVENTS, HAZARDS])
+            .transaction([META, OUTBOX, REFUSED, UPLOADED, HAZARD_EVENTS, HAZARDS])
             .with_mode(TransactionMode::Readwrite)
             .with_options(strict())
             .build()?;
@@ -204,6 +204,7 @@ impl Db {
         }
         let now = js_sys::Date::now();
         let mut stale_hazards: Vec<HazardId> = Vec::new();
+        let mut stale_sites = false;
         for Refused {
             seq, code, message, ..
         } in &settlement.refused
@@ -212,8 +213,16 @@ impl Db {
                 continue;
             };
             let record = match &entry.mutation {
-                anxun_domain::sync::Mutation::UpsertSite { site } => site.id().to_string(),
-                anxun_domain::sync::Mutation::DeleteSite { site } => site.to_string(),
+                // The device holds its own version of the site, and pulls skipped the server's
+                // while the change was pending: pull everything again to get the server's back.
+                anxun_domain::sync::Mutation::UpsertSite { site } => {
+                    stale_sites = true;
+                    site.id().to_string()
+                }
+                anxun_domain::sync::Mutation::DeleteSite { site } => {
+                    stale_sites = true;
+                    site.to_string()
+                }
                 anxun_domain::sync::Mutation::SaveInspection { inspection } => {
                     inspection.id.to_string()
                 }
@@ -246,6 +255,9 @@ impl Db {
         }
         for hazard in stale_hazards {
             reproject(&tx, hazard).await?;
+        }
+        if stale_sites {
+            put_meta(&tx, PULL_CURSOR, "0".into())?;
         }
         tx.commit().await?;
         Ok(())
