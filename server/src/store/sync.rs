@@ -246,6 +246,10 @@ impl Db {
             let op_name = mutation.as_ref().ok().map(|m| op(m));
             // What an accepted mutation changed, for pulls (appended last, before commit).
             let mut changes: Vec<Change> = Vec::new();
+            // Photos an accepted mutation references, with the region of the record: who may
+            // read them ([`super::photo_access`]).
+            let mut photo_refs: Vec<(Sha256Hex, anxun_domain::region::RegionPath)> = Vec::new();
+            let referenced = mutation.as_ref().map(|m| m.photos()).unwrap_or_default();
             let outcome: Result<(), Rejection> = match mutation {
                 Err(reason) => Err(Rejection::new(RejectionCode::Invalid, reason)),
                 Ok(Mutation::UpsertSite { site }) => {
@@ -354,6 +358,9 @@ impl Db {
                             .bind(now)
                             .execute(&mut *tx)
                             .await?;
+                            for photo in &referenced {
+                                photo_refs.push((photo.clone(), region.clone()));
+                            }
                             Ok(())
                         }
                     }
@@ -422,6 +429,9 @@ impl Db {
                                 record: applied.event.id.as_uuid(),
                                 region: region.clone(),
                             });
+                            for photo in &referenced {
+                                photo_refs.push((photo.clone(), region.clone()));
+                            }
                             Ok(())
                         }
                     }
@@ -452,6 +462,18 @@ impl Db {
                 .bind(seq_i)
                 .execute(&mut *tx)
                 .await?;
+            for (hash, region) in &photo_refs {
+                sqlx::query(
+                    "INSERT INTO photo_refs (hash, district, street, grid) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (hash, district, street, grid) DO NOTHING",
+                )
+                .bind(hash.as_str())
+                .bind(region.district.as_str())
+                .bind(region.street.as_str())
+                .bind(region.grid.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
             append_changes!(tx, &changes, now);
             tx.commit().await?;
             Ok(match outcome {

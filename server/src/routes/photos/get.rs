@@ -12,7 +12,9 @@ use axum::{
     response::IntoResponse,
 };
 
-/// The photo's bytes, cached for good (they never change).
+/// The photo's bytes, cached for good (they never change). Only for its uploader and the
+/// users whose scope covers a record that references it; anyone else gets `404`, as if it did
+/// not exist.
 #[utoipa::path(
     get,
     operation_id = "get_photo",
@@ -25,16 +27,19 @@ use axum::{
             content((inline(crate::openapi::Binary) = "image/jpeg"), (inline(crate::openapi::Binary) = "image/png"), (inline(crate::openapi::Binary) = "image/webp"))),
         (status = 400, description = "`bad_hash`: the name is not a SHA-256", body = ErrorBody),
         (status = 401, description = "`unauthorized` or `session_expired`", body = ErrorBody),
-        (status = 404, description = "`photo_not_found`", body = ErrorBody),
+        (status = 404, description = "`photo_not_found`: not stored, or not visible to this user (outside their scope)", body = ErrorBody),
         (status = 503, description = "`photo_store_unavailable`", body = ErrorBody),
     )
 )]
 pub async fn get(
     State(state): State<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let hash = super::hash(path)?;
+    if !state.db.may_read_photo(&hash, user.id, &user.scope).await? {
+        return Err(ApiError::PhotoNotFound(hash));
+    }
     let photo = state
         .photos
         .get(&hash)

@@ -47,7 +47,7 @@ pub const MAX_BODY_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
 )]
 pub async fn put(
     State(state): State<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Body,
@@ -72,7 +72,15 @@ pub async fn put(
         .put(&hash, declared, body.into_data_stream())
         .await?;
     Ok(match stored {
-        Stored::Created => StatusCode::CREATED,
+        Stored::Created => {
+            // The bytes were checked against the hash: the uploader may read them back. (An
+            // upload of a photo already stored is not read, so it grants nothing.)
+            state
+                .db
+                .photo_uploaded(&hash, user.id, chrono::Utc::now())
+                .await?;
+            StatusCode::CREATED
+        }
         Stored::AlreadyPresent => StatusCode::OK,
     })
 }
