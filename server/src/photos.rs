@@ -8,10 +8,12 @@
 //! An upload ([`PhotoStore::put`]) is streamed to a temporary file in `<data-dir>/tmp` while
 //! it is hashed and counted; only when it is complete, within [`MAX_PHOTO_BYTES`], an image of
 //! the declared type and its hash equals the name is it put into the object store, in one
-//! put: the local store writes a staging file and renames it, S3 makes an object visible only
-//! once complete. A half-written or refused upload never becomes visible, and its temporary
-//! file is removed whatever happens. Photos are never changed or deleted, so a photo once
-//! seen stays.
+//! put that only creates (`PutMode::Create`): the local store writes a staging file beside the
+//! target and links it into place only if the target does not exist; S3 gets one `PutObject`
+//! (visible only once complete) with `If-None-Match: *`, so an existing object is never
+//! rewritten (a store that ignores the header rewrites the same bytes, since the key is their
+//! hash). A half-written or refused upload never becomes visible, and its temporary file is
+//! removed whatever happens. Photos are never changed or deleted, so a photo once seen stays.
 
 use crate::config::PhotoStoreUrl;
 use anxun_domain::{
@@ -20,7 +22,7 @@ use anxun_domain::{
 };
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use object_store::{ObjectStore, PutPayload, path::Path as Key};
+use object_store::{ObjectStore, PutMode, PutOptions, PutPayload, path::Path as Key};
 use sha2::{Digest, Sha256};
 use std::{
     path::{Path, PathBuf},
@@ -88,9 +90,12 @@ impl PhotoStore {
                 Arc::new(object_store::local::LocalFileSystem::new_with_prefix(root)?)
             }
             PhotoStoreUrl::S3(s3) => {
+                // Path-style requests (`<endpoint>/<bucket>/<key>`): what S3-compatible
+                // servers on a plain host:port (MinIO, Ceph, moto) understand.
                 let mut builder = object_store::aws::AmazonS3Builder::new()
                     .with_bucket_name(&s3.bucket)
-                    .with_region(&s3.region);
+                    .with_region(&s3.region)
+                    .with_virtual_hosted_style_request(false);
                 if let Some(endpoint) = &s3.endpoint {
                     builder = builder
                         .with_endpoint(endpoint)
@@ -208,10 +213,17 @@ impl PhotoStore {
         let bytes = tokio::fs::read(&staged.path)
             .await
             .map_err(PhotoError::Staging)?;
-        self.store
-            .put(&Self::key(hash), PutPayload::from(bytes))
-            .await?;
-        Ok(Stored::Created)
+        let create = PutOptions::from(PutMode::Create);
+        match self
+            .store
+            .put_opts(&Self::key(hash), PutPayload::from(bytes), create)
+            .await
+        {
+            Ok(_) => Ok(Stored::Created),
+            // Another upload of the same photo finished first: the same bytes are stored.
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(Stored::AlreadyPresent),
+            Err(error) => Err(error.into()),
+        }
     }
 }
 

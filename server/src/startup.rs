@@ -98,9 +98,19 @@ pub fn router(state: AppState) -> Router {
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        // The app's responses carry the app's policy (`static_files`); everything else (JSON,
+        // photos, the OpenAPI document) is never a document that runs anything.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CONTENT_SECURITY_POLICY),
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
+
+/// The Content-Security-Policy of every response that is not the app's: nothing may load,
+/// run or frame it.
+pub const API_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))

@@ -8,8 +8,12 @@
 //!   worker, icons) is revalidated on every load.
 //! - Precompressed `.br`/`.gz` siblings written by `cargo xtask build` are served when the
 //!   browser accepts them.
-//! - `index.html` carries a Content-Security-Policy that allows exactly its inline scripts (by
-//!   hash) and WebAssembly compilation, and nothing from other origins.
+//! - Every response here (index.html, assets, the service worker, 404s) carries the app's
+//!   Content-Security-Policy ([`content_security_policy`]): exactly index.html's inline scripts
+//!   (by SHA-256, computed when index.html is loaded and again whenever it changes on disk),
+//!   WebAssembly compilation, and nothing from other origins. The service worker's script gets
+//!   it too (a worker runs under the policy of its own script's response, and it compiles
+//!   wasm). API responses get a stricter one (`startup::API_CONTENT_SECURITY_POLICY`).
 
 use crate::error::ApiError;
 use axum::{
@@ -20,19 +24,68 @@ use axum::{
 };
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::SystemTime,
+};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-/// The directory holding the built app.
-#[derive(Debug, Clone)]
+/// The directory holding the built app, and the policy computed from its index.html.
+#[derive(Debug)]
 pub struct StaticApp {
     dir: PathBuf,
+    /// The policy of the index.html last read, with that file's modification time and size
+    /// (a rebuild under a running server changes them, and the policy is computed again).
+    policy: Mutex<Option<(Fingerprint, HeaderValue)>>,
 }
+
+type Fingerprint = (Option<SystemTime>, u64);
 
 impl StaticApp {
     pub fn new(dir: PathBuf) -> StaticApp {
-        StaticApp { dir }
+        let app = StaticApp {
+            dir,
+            policy: Mutex::new(None),
+        };
+        if let Ok(html) = std::fs::read_to_string(app.dir.join("index.html"))
+            && let Ok(metadata) = std::fs::metadata(app.dir.join("index.html"))
+        {
+            app.remember(&metadata, &html);
+        }
+        app
+    }
+
+    /// The app's policy for index.html as it is now on disk (`None` if the app is not built).
+    async fn policy(&self) -> Option<HeaderValue> {
+        let path = self.dir.join("index.html");
+        let metadata = tokio::fs::metadata(&path).await.ok()?;
+        if let Some((fingerprint, policy)) = &*self.lock()
+            && *fingerprint == Self::fingerprint(&metadata)
+        {
+            return Some(policy.clone());
+        }
+        let html = tokio::fs::read_to_string(&path).await.ok()?;
+        Some(self.remember(&metadata, &html))
+    }
+
+    fn remember(&self, metadata: &std::fs::Metadata, html: &str) -> HeaderValue {
+        // Hashes are base64 and the rest is ASCII: always a valid header value.
+        let policy = HeaderValue::from_str(&content_security_policy(html))
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
+        *self.lock() = Some((Self::fingerprint(metadata), policy.clone()));
+        policy
+    }
+
+    fn fingerprint(metadata: &std::fs::Metadata) -> Fingerprint {
+        (metadata.modified().ok(), metadata.len())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Fingerprint, HeaderValue)>> {
+        self.policy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Whether the app has been built into the directory.
@@ -46,10 +99,20 @@ const REVALIDATE: &str = "no-cache";
 
 /// Serves a request for anything outside `/api`.
 pub async fn serve(State(app): State<Arc<StaticApp>>, request: Request) -> Response {
+    let mut response = serve_file(&app, request).await;
+    if let Some(policy) = app.policy().await {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+}
+
+async fn serve_file(app: &StaticApp, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let last = path.rsplit('/').next().unwrap_or_default();
     if !last.contains('.') || last == "index.html" {
-        return index(&app).await.into_response();
+        return index(app).await.into_response();
     }
     let served = ServeDir::new(&app.dir)
         .precompressed_br()
@@ -84,21 +147,14 @@ async fn index(app: &StaticApp) -> Result<Response, ApiError> {
     let Ok(html) = tokio::fs::read_to_string(app.dir.join("index.html")).await else {
         return Err(ApiError::AppNotBuilt);
     };
-    let csp = content_security_policy(&html);
-    let mut response = (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, REVALIDATE),
         ],
         html,
     )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&csp) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, value);
-    }
-    Ok(response)
+        .into_response())
 }
 
 /// Whether a file name carries Trunk's content hash: `name-<16 hex digits>` before the
@@ -110,7 +166,10 @@ pub fn is_hashed(file_name: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The policy for `index.html`: its own inline scripts by hash, wasm compilation, same origin.
+/// The app's policy: `index.html`'s own inline scripts by hash, wasm compilation, same origin.
+/// Styles come only from the app's stylesheet: the app sets no `style` attributes and adds no
+/// `<style>` elements, so `style-src` needs no `'unsafe-inline'`. Photos are shown from
+/// `blob:` URLs (and `data:` for small images); nothing may frame the app.
 pub fn content_security_policy(html: &str) -> String {
     let hashes: Vec<String> = inline_scripts(html)
         .map(|script| {
@@ -122,10 +181,13 @@ pub fn content_security_policy(html: &str) -> String {
         })
         .collect();
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
-         object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        hashes.join(" ")
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'; \
+         img-src 'self' blob: data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        hashes
+            .iter()
+            .map(|hash| format!(" {hash}"))
+            .collect::<String>()
     )
 }
 

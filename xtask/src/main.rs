@@ -8,7 +8,7 @@
 //! - `cargo xtask precache`: Trunk's post_build hook (the service worker's precache list).
 //!
 //! Every tool is installed by these commands themselves (nothing by hand), from the package
-//! registries this project can reach: crates.io, npm and Debian.
+//! registries this project can reach: crates.io, npm, PyPI and Debian.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -19,6 +19,7 @@ mod postgres;
 mod precache;
 mod process;
 mod run;
+mod s3;
 mod test;
 mod tools;
 

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every suite, with per-suite counts and one closing line.
 
-use crate::{dist, postgres, process, root, step, tools};
+use crate::{dist, postgres, process, root, s3, step, tools};
 use anyhow::{Context, Result, bail};
 use process::Counts;
 use std::{fs, process::Command};
@@ -24,6 +24,7 @@ pub fn test(args: &[String]) -> Result<()> {
     step("Checking test dependencies");
     tools::ensure_chromium()?;
     let pg_bin = tools::ensure_postgres()?;
+    let moto = tools::ensure_moto()?;
     let e2e_dir = root().join("tests/e2e");
     tools::ensure_npm_packages(&e2e_dir)?;
 
@@ -104,26 +105,45 @@ pub fn test(args: &[String]) -> Result<()> {
         browser_test()?.args(["-p", "anxun-domain", "--test", "browser"]),
     ));
 
-    step("Server tests against SQLite and PostgreSQL");
-    match postgres::TempPostgres::start(&pg_bin) {
-        Ok(pg) => {
+    step("Server tests against SQLite and PostgreSQL, local files and S3");
+    let suite_name = "server tests (SQLite + PostgreSQL, files + S3)";
+    match (
+        postgres::TempPostgres::start(&pg_bin),
+        s3::TempS3::start(&moto),
+    ) {
+        (Ok(pg), Ok(s3)) => {
             outcomes.push(suite(
-                "server tests (SQLite + PostgreSQL)",
+                suite_name,
                 cargo()
                     .args(["test", "-p", "anxun-server"])
                     .env("ANXUN_TEST_POSTGRES_URL", pg.url())
-                    .env("ANXUN_REQUIRE_POSTGRES", "1"),
+                    .env("ANXUN_REQUIRE_POSTGRES", "1")
+                    .env("ANXUN_TEST_S3_ENDPOINT", s3.url())
+                    .env("ANXUN_TEST_S3_BUCKET", s3::BUCKET)
+                    .env("ANXUN_REQUIRE_S3", "1"),
             ));
             drop(pg);
+            drop(s3);
         }
-        Err(error) => outcomes.push(Outcome {
-            suite: "server tests (SQLite + PostgreSQL)",
-            counts: Counts {
-                failed: 1,
-                ..Counts::default()
-            },
-            note: format!("PostgreSQL could not start: {error:#}"),
-        }),
+        (pg, s3) => {
+            let mut why = Vec::new();
+            if let Err(error) = pg {
+                why.push(format!("PostgreSQL could not start: {error:#}"));
+            }
+            if let Err(error) = s3 {
+                why.push(format!(
+                    "the S3-compatible server could not start: {error:#}"
+                ));
+            }
+            outcomes.push(Outcome {
+                suite: suite_name,
+                counts: Counts {
+                    failed: 1,
+                    ..Counts::default()
+                },
+                note: why.join("; "),
+            });
+        }
     }
 
     step("End-to-end tests (Playwright, real server, release build)");

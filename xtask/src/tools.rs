@@ -198,6 +198,44 @@ fn postgres_bin_dir() -> Option<PathBuf> {
     dirs.pop()
 }
 
+/// moto's S3-compatible server, from PyPI (its `server` extra brings Flask; boto3 comes with
+/// it and creates the test bucket).
+const MOTO_VERSION: &str = "5.2.5";
+
+/// A virtual environment under the tools directory with moto's server, installed if missing
+/// (kept apart from the user's own Python packages). Returns the environment's directory.
+pub fn ensure_moto() -> Result<PathBuf> {
+    let venv = tools_dir().join("moto");
+    let python = venv.join("bin/python");
+    let check = format!("import boto3, flask, moto; assert moto.__version__ == '{MOTO_VERSION}'");
+    let installed = venv.join("bin/moto_server").exists()
+        && process::succeeds(Command::new(&python).args(["-c", &check]));
+    if installed {
+        println!("moto (S3-compatible test server): present");
+        return Ok(venv);
+    }
+    let has_venv =
+        process::succeeds(Command::new("python3").args(["-c", "import ensurepip, venv"]));
+    ensure_debian_packages("Python 3 with venv", has_venv, &["python3", "python3-venv"])?;
+    let requirement = format!("moto[server]=={MOTO_VERSION}");
+    println!("Installing {requirement} from PyPI into {}", venv.display());
+    let _ = fs::remove_dir_all(&venv);
+    process::run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    process::run(
+        Command::new(venv.join("bin/pip"))
+            .args([
+                "install",
+                "--disable-pip-version-check",
+                "--quiet",
+                &requirement,
+            ])
+            .env_remove("PIP_USER")
+            .env("PYTHONNOUSERSITE", "1"),
+    )
+    .context("cannot install moto from PyPI")?;
+    Ok(venv)
+}
+
 /// Installs the end-to-end tests' npm packages from the committed lockfile.
 pub fn ensure_npm_packages(dir: &Path) -> Result<()> {
     if !process::succeeds(Command::new("npm").arg("--version")) {

@@ -69,6 +69,111 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Where a test's photos are kept.
+#[derive(Debug, Clone, Default)]
+pub enum Photos {
+    /// Local files under `<data-dir>/photos` (the default).
+    #[default]
+    Files,
+    /// A prefix of its own in a bucket of a real S3-compatible server.
+    S3(S3Prefix),
+}
+
+/// A bucket on an S3-compatible server, and the key prefix this test uses in it.
+#[derive(Debug, Clone)]
+pub struct S3Prefix {
+    pub endpoint: String,
+    pub bucket: String,
+    pub prefix: String,
+}
+
+/// Test credentials of the S3-compatible test server (it accepts any).
+pub const S3_ACCESS_KEY_ID: &str = "anxun-test";
+pub const S3_SECRET_ACCESS_KEY: &str = "anxun-test-secret";
+pub const S3_REGION: &str = "us-east-1";
+
+impl Photos {
+    /// The S3-compatible server at `ANXUN_TEST_S3_ENDPOINT` (its bucket
+    /// `ANXUN_TEST_S3_BUCKET`, default `anxun-test`, must exist: `cargo xtask test` creates
+    /// it), with a fresh key prefix for this test. Without the variable, the test is skipped
+    /// with a message, unless `ANXUN_REQUIRE_S3=1` (as `cargo xtask test` sets).
+    pub fn s3() -> Option<Photos> {
+        let Ok(endpoint) = std::env::var("ANXUN_TEST_S3_ENDPOINT") else {
+            assert!(
+                std::env::var("ANXUN_REQUIRE_S3").as_deref() != Ok("1"),
+                "ANXUN_REQUIRE_S3=1 but ANXUN_TEST_S3_ENDPOINT is not set"
+            );
+            eprintln!("S3 tests skipped: set ANXUN_TEST_S3_ENDPOINT");
+            return None;
+        };
+        let bucket =
+            std::env::var("ANXUN_TEST_S3_BUCKET").unwrap_or_else(|_| "anxun-test".to_owned());
+        Some(Photos::S3(S3Prefix {
+            endpoint,
+            bucket,
+            prefix: format!("test-{}", uuid::Uuid::new_v4().simple()),
+        }))
+    }
+
+    /// The server's command-line arguments for this store.
+    fn args(&self) -> Vec<String> {
+        match self {
+            Photos::Files => Vec::new(),
+            Photos::S3(s3) => vec![
+                "--photo-store".into(),
+                format!("s3://{}/{}", s3.bucket, s3.prefix),
+                "--s3-endpoint".into(),
+                s3.endpoint.clone(),
+                "--s3-region".into(),
+                S3_REGION.into(),
+                "--s3-access-key-id".into(),
+                S3_ACCESS_KEY_ID.into(),
+                "--s3-secret-access-key".into(),
+                S3_SECRET_ACCESS_KEY.into(),
+            ],
+        }
+    }
+}
+
+/// Runs a test body that stores photos on SQLite and PostgreSQL, each with local files and
+/// with a real S3-compatible server.
+#[macro_export]
+macro_rules! on_every_store {
+    ($name:ident, $test:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite_files() {
+                $test(
+                    $crate::helpers::Backend::Sqlite,
+                    $crate::helpers::Photos::Files,
+                )
+                .await;
+            }
+            #[tokio::test]
+            async fn postgres_files() {
+                if let Some(backend) = $crate::helpers::Backend::postgres().await {
+                    $test(backend, $crate::helpers::Photos::Files).await;
+                }
+            }
+            #[tokio::test]
+            async fn sqlite_s3() {
+                if let Some(photos) = $crate::helpers::Photos::s3() {
+                    $test($crate::helpers::Backend::Sqlite, photos).await;
+                }
+            }
+            #[tokio::test]
+            async fn postgres_s3() {
+                if let Some(photos) = $crate::helpers::Photos::s3()
+                    && let Some(backend) = $crate::helpers::Backend::postgres().await
+                {
+                    $test(backend, photos).await;
+                }
+            }
+        }
+    };
+}
+
 /// A running application and what a test needs to talk to it.
 pub struct TestApp {
     pub address: String,
@@ -127,6 +232,8 @@ pub struct Options {
     pub admin_password: Option<String>,
     /// Reuse this data directory (to start a second time on the same database).
     pub data_dir: Option<std::path::PathBuf>,
+    /// Where photos are kept.
+    pub photos: Photos,
 }
 
 /// Starts the application on 127.0.0.1:0 with a fresh data directory and a built app.
@@ -150,6 +257,7 @@ pub async fn spawn(backend: &Backend, options: Options) -> TestApp {
     if let Backend::Postgres(url) = backend {
         args.extend(["--database-url".into(), url.clone()]);
     }
+    args.extend(options.photos.args());
     if options.demo {
         args.push("--demo".into());
     }

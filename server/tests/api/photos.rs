@@ -2,15 +2,22 @@
 //! before anything is stored; never a 500 for bad input.
 
 use crate::{
-    helpers::{Backend, Options, TestApp, spawn},
-    on_both_backends,
+    helpers::{
+        Backend, Options, Photos, S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY, TestApp, spawn,
+    },
+    on_every_store,
 };
 use anxun_domain::{api::MAX_PHOTO_BYTES, photo::Sha256Hex, region::Scope};
+use object_store::ObjectStore;
 use serde_json::Value;
 
 /// A running app and a signed-in user's token.
-async fn signed_in(backend: &Backend) -> (TestApp, String) {
-    let app = spawn(backend, Options::default()).await;
+async fn signed_in(backend: &Backend, photos: &Photos) -> (TestApp, String) {
+    let options = Options {
+        photos: photos.clone(),
+        ..Options::default()
+    };
+    let app = spawn(backend, options).await;
     let (_, token) = app
         .signed_in_inspector("zhang-photos", "张网格员", &Scope::City)
         .await;
@@ -53,8 +60,30 @@ fn staging_is_empty(app: &TestApp) {
     assert!(left.is_empty(), "left in {}: {left:?}", staging.display());
 }
 
-async fn an_uploaded_photo_can_be_checked_and_read(backend: Backend) {
-    let (app, token) = signed_in(&backend).await;
+/// The bytes stored under `ab/cd/<name>`, read from the store itself (not through the API).
+async fn stored(app: &TestApp, photos: &Photos, name: &str) -> Vec<u8> {
+    let key = format!("{}/{}/{name}", &name[..2], &name[2..4]);
+    match photos {
+        Photos::Files => std::fs::read(app.data_dir.path().join("data/photos").join(key)).unwrap(),
+        Photos::S3(s3) => {
+            let bucket = object_store::aws::AmazonS3Builder::new()
+                .with_endpoint(&s3.endpoint)
+                .with_allow_http(true)
+                .with_bucket_name(&s3.bucket)
+                .with_region(S3_REGION)
+                .with_access_key_id(S3_ACCESS_KEY_ID)
+                .with_secret_access_key(S3_SECRET_ACCESS_KEY)
+                .build()
+                .unwrap();
+            let key = object_store::path::Path::from(format!("{}/{key}", s3.prefix));
+            let object = bucket.get(&key).await.unwrap();
+            object.bytes().await.unwrap().to_vec()
+        }
+    }
+}
+
+async fn an_uploaded_photo_can_be_checked_and_read(backend: Backend, photos: Photos) {
+    let (app, token) = signed_in(&backend, &photos).await;
     let bytes = jpeg("现场照片");
     let name = hash(&bytes);
     assert_eq!(app.head_photo(&token, &name).await.status(), 404);
@@ -81,15 +110,8 @@ async fn an_uploaded_photo_can_be_checked_and_read(backend: Backend) {
     );
     assert_eq!(response.bytes().await.unwrap().as_ref(), bytes.as_slice());
 
-    // Stored under ab/cd/<hash> in <data-dir>/photos.
-    let stored = app
-        .data_dir
-        .path()
-        .join("data/photos")
-        .join(&name[..2])
-        .join(&name[2..4])
-        .join(&name);
-    assert_eq!(std::fs::read(stored).unwrap(), bytes);
+    // Stored under ab/cd/<hash> in <data-dir>/photos or under the bucket's prefix.
+    assert_eq!(stored(&app, &photos, &name).await, bytes);
     staging_is_empty(&app);
 
     // PNG too, served with its own type.
@@ -104,10 +126,10 @@ async fn an_uploaded_photo_can_be_checked_and_read(backend: Backend) {
         .await;
     assert_eq!(response.headers()["content-type"], "image/png");
 }
-on_both_backends!(upload_check_read, an_uploaded_photo_can_be_checked_and_read);
+on_every_store!(upload_check_read, an_uploaded_photo_can_be_checked_and_read);
 
-async fn uploading_again_is_harmless(backend: Backend) {
-    let (app, token) = signed_in(&backend).await;
+async fn uploading_again_is_harmless(backend: Backend, photos: Photos) {
+    let (app, token) = signed_in(&backend, &photos).await;
     let bytes = jpeg("twice");
     let name = hash(&bytes);
     let first = app
@@ -124,10 +146,10 @@ async fn uploading_again_is_harmless(backend: Backend) {
     assert_eq!(response.bytes().await.unwrap().as_ref(), bytes.as_slice());
     staging_is_empty(&app);
 }
-on_both_backends!(idempotent, uploading_again_is_harmless);
+on_every_store!(idempotent, uploading_again_is_harmless);
 
-async fn bad_uploads_are_refused_and_nothing_is_stored(backend: Backend) {
-    let (app, token) = signed_in(&backend).await;
+async fn bad_uploads_are_refused_and_nothing_is_stored(backend: Backend, photos: Photos) {
+    let (app, token) = signed_in(&backend, &photos).await;
     let bytes = jpeg("original");
     let other = hash(&jpeg("something else"));
 
@@ -184,10 +206,10 @@ async fn bad_uploads_are_refused_and_nothing_is_stored(backend: Backend) {
     assert_eq!(code(response).await, "photo_not_found");
     staging_is_empty(&app);
 }
-on_both_backends!(bad_uploads, bad_uploads_are_refused_and_nothing_is_stored);
+on_every_store!(bad_uploads, bad_uploads_are_refused_and_nothing_is_stored);
 
-async fn photos_larger_than_25_mb_are_refused(backend: Backend) {
-    let (app, token) = signed_in(&backend).await;
+async fn photos_larger_than_25_mb_are_refused(backend: Backend, photos: Photos) {
+    let (app, token) = signed_in(&backend, &photos).await;
     let mut bytes = jpeg("");
     bytes.resize(MAX_PHOTO_BYTES + 1, 0x42);
     let name = hash(&bytes);
@@ -225,10 +247,10 @@ async fn photos_larger_than_25_mb_are_refused(backend: Backend) {
         .await;
     assert_eq!(response.status(), 201);
 }
-on_both_backends!(too_large, photos_larger_than_25_mb_are_refused);
+on_every_store!(too_large, photos_larger_than_25_mb_are_refused);
 
-async fn photos_need_a_session(backend: Backend) {
-    let (app, token) = signed_in(&backend).await;
+async fn photos_need_a_session(backend: Backend, photos: Photos) {
+    let (app, token) = signed_in(&backend, &photos).await;
     let bytes = jpeg("secret");
     let name = hash(&bytes);
     let response = app
@@ -257,4 +279,24 @@ async fn photos_need_a_session(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), 401);
 }
-on_both_backends!(need_a_session, photos_need_a_session);
+on_every_store!(need_a_session, photos_need_a_session);
+
+async fn concurrent_uploads_of_one_photo_store_it_once(backend: Backend, photos: Photos) {
+    let (app, token) = signed_in(&backend, &photos).await;
+    let bytes = jpeg("上传了好几次");
+    let name = hash(&bytes);
+    let uploads = (0..6).map(|_| app.put_photo(Some(&token), &name, "image/jpeg", bytes.clone()));
+    let statuses: Vec<u16> = futures_util::future::join_all(uploads)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    assert!(
+        statuses.iter().all(|status| [200, 201].contains(status)),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&201), "{statuses:?}");
+    assert_eq!(stored(&app, &photos, &name).await, bytes);
+    staging_is_empty(&app);
+}
+on_every_store!(concurrent, concurrent_uploads_of_one_photo_store_it_once);

@@ -111,6 +111,80 @@ async fn every_response_carries_security_headers_and_html_a_strict_policy() {
     assert_eq!(header(&api, "x-content-type-options"), "nosniff");
 }
 
+/// The app's policy: index.html's inline script by hash, wasm, same origin, no inline styles.
+fn assert_app_policy(response: &reqwest::Response, path: &str) {
+    assert_eq!(
+        header(response, "x-content-type-options"),
+        "nosniff",
+        "{path}"
+    );
+    assert_eq!(header(response, "x-frame-options"), "DENY", "{path}");
+    let policy = header(response, "content-security-policy");
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT));
+    assert_eq!(
+        policy,
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'; \
+             style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; \
+             worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; \
+             form-action 'self'; frame-ancestors 'none'"
+        ),
+        "{path}"
+    );
+}
+
+#[tokio::test]
+async fn the_app_index_deep_links_and_assets_carry_the_app_policy() {
+    let app = app().await;
+    for path in [
+        "/",
+        "/inspections/0193abc",
+        "/anxun-app-0123456789abcdef.js",
+        "/anxun-app-0123456789abcdef_bg.wasm",
+        "/sw.js",
+        "/anxun-app-ffffffffffffffff.js",
+    ] {
+        assert_app_policy(&app.get(path).await, path);
+    }
+}
+
+#[tokio::test]
+async fn api_responses_carry_a_policy_that_allows_nothing() {
+    let app = app().await;
+    for path in ["/api/health", "/api/templates", "/api/nothing-here"] {
+        let response = app.get(path).await;
+        assert_eq!(
+            header(&response, "x-content-type-options"),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(header(&response, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(
+            header(&response, "content-security-policy"),
+            "default-src 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rebuilt_index_html_gets_a_policy_with_its_new_hashes() {
+    let app = app().await;
+    let index = app.data_dir.path().join("dist").join("index.html");
+    let rebuilt = "<!DOCTYPE html><html><head><script type=\"module\">rebuilt();</script>\
+                   </head><body></body></html>";
+    std::fs::write(&index, rebuilt).unwrap();
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest("rebuilt();"));
+    for path in ["/", "/anxun-app-0123456789abcdef.js"] {
+        let policy = header(&app.get(path).await, "content-security-policy");
+        assert!(
+            policy.contains(&format!("'sha256-{hash}'")),
+            "{path}: {policy}"
+        );
+        assert_eq!(policy.matches("'sha256-").count(), 1, "{path}: {policy}");
+    }
+}
+
 #[tokio::test]
 async fn without_a_built_app_the_api_still_runs() {
     let app = app().await;

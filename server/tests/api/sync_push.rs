@@ -2,8 +2,8 @@
 //! immutable completed inspections, the hazard state machine, the audit log.
 
 use crate::{
-    helpers::{Backend, Options, TestApp, spawn},
-    on_both_backends,
+    helpers::{Backend, Options, Photos, TestApp, spawn},
+    on_both_backends, on_every_store,
 };
 use anxun_domain::{
     api::{PullResponse, PushRequest, SYNC_PULL_PATH, SYNC_PUSH_PATH},
@@ -56,7 +56,16 @@ pub(crate) fn region(district: &str) -> RegionPath {
 }
 
 pub(crate) async fn setup(backend: &Backend) -> Setup {
-    let app = spawn(backend, Options::default()).await;
+    setup_with(backend, &Photos::Files).await
+}
+
+/// [`setup`] with photos kept in `photos`.
+pub(crate) async fn setup_with(backend: &Backend, photos: &Photos) -> Setup {
+    let options = Options {
+        photos: photos.clone(),
+        ..Options::default()
+    };
+    let app = spawn(backend, options).await;
     for district in ["310104", "310105"] {
         let path = region(district);
         for (code, level, parent) in [
@@ -587,8 +596,8 @@ async fn the_audit_log_records_who_when_and_which_device(backend: Backend) {
 }
 on_both_backends!(audit, the_audit_log_records_who_when_and_which_device);
 
-async fn a_mutation_waits_for_its_photos(backend: Backend) {
-    let s = setup(&backend).await;
+async fn a_mutation_waits_for_its_photos(backend: Backend, photos: Photos) {
+    let s = setup_with(&backend, &photos).await;
     let first_site = site("310104");
     let other_site = site("310104");
     let site = first_site;
@@ -656,4 +665,4 @@ async fn a_mutation_waits_for_its_photos(backend: Backend) {
     assert_eq!(s.count(SyncTable::Hazards).await, 1);
     assert_eq!(s.count(SyncTable::Sites).await, 2);
 }
-on_both_backends!(missing_photos, a_mutation_waits_for_its_photos);
+on_every_store!(missing_photos, a_mutation_waits_for_its_photos);
