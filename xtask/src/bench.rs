@@ -6,7 +6,11 @@
 //!   and memory, saving a finding with photos, site search and the hazard list over 5,000
 //!   records), printed against their budgets;
 //! - the offline shell (`tests/e2e/bench/shell.mjs`): a cold start offline from the service
-//!   worker's cache with the CPU throttled 4x, and the worker's install over Fast 3G.
+//!   worker's cache with the CPU throttled 4x, and the worker's install over Fast 3G;
+//! - the server's push throughput and latency under 100 devices (`server`), also alone with
+//!   `cargo xtask bench server`.
+
+mod server;
 
 use crate::{dist, postgres, step, tools};
 use anyhow::{Context, Result, bail};
@@ -19,16 +23,23 @@ use std::{
 };
 
 pub fn bench(args: &[String]) -> Result<()> {
-    if let Some(arg) = args.first() {
-        bail!("`cargo xtask bench` takes no arguments (got `{arg}`)");
+    match args {
+        [] => {}
+        [only] if only == "server" => {
+            let server = dist::build_server(dist::Profile::Release)?;
+            let measured = server::run(&server)?;
+            print_measured("server benchmark (SQLite)", &measured, &server::BUDGETS);
+            return Ok(());
+        }
+        [arg, ..] => bail!("`cargo xtask bench` takes no argument or `server` (got `{arg}`)"),
     }
     let build_time = dist::build()?;
-    let server = dist::build_server(dist::Profile::Release)?;
+    let server_bin = dist::build_server(dist::Profile::Release)?;
     step("Measuring the app as served");
     let port = postgres::free_port()?;
     let data = std::env::temp_dir().join(format!("anxun-bench-{}", std::process::id()));
     fs::create_dir_all(&data)?;
-    let child = Command::new(&server)
+    let child = Command::new(&server_bin)
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
@@ -79,6 +90,8 @@ pub fn bench(args: &[String]) -> Result<()> {
     );
 
     print_measured("offline shell benchmark", &shell?, &SHELL_BUDGETS);
+    let measured = server::run(&server_bin)?;
+    print_measured("server benchmark (SQLite)", &measured, &server::BUDGETS);
     device_benchmarks()
 }
 

@@ -4,7 +4,8 @@
 //!   SQLite with demo data at http://127.0.0.1:8080.
 //! - `cargo xtask build`: build the release app into `dist/`.
 //! - `cargo xtask test`: install what the tests need, run every suite, print one summary line.
-//! - `cargo xtask bench`: measure the product (sizes as served, build time, ...).
+//! - `cargo xtask bench`: measure the product (sizes as served, build time, devices, server);
+//!   `cargo xtask bench server`: only the server's push throughput and latency.
 //! - `cargo xtask precache`: Trunk's post_build hook (the service worker's precache list).
 //!
 //! Every tool is installed by these commands themselves (nothing by hand), from the package
@@ -33,7 +34,8 @@ commands:
   run     build everything and start Anxun with demo data on http://127.0.0.1:8080
   build   build the release app into dist/
   test    install test dependencies and run every test suite
-  bench   measure the release build as served and the build time
+  bench   measure the release build as served, the device and shell benchmarks and the
+          server's push throughput and latency (`bench server`: only the server's)
   fixtures  write the sample photos for the end-to-end tests into tests/fixtures/photos/
   precache  write the service worker's precache list into sw.js (Trunk's post_build hook)
 ";

@@ -149,7 +149,7 @@ fn is_root() -> bool {
 }
 
 /// Installs Debian packages when running as root; otherwise says exactly what to install.
-fn ensure_debian_packages(what: &str, present: bool, packages: &[&str]) -> Result<()> {
+pub fn ensure_debian_packages(what: &str, present: bool, packages: &[&str]) -> Result<()> {
     if present {
         println!("{what}: present");
         return Ok(());
