@@ -1,7 +1,8 @@
 -- wrk script for `cargo xtask bench server` (xtask/src/bench/server.rs): many devices pushing
 -- their outboxes at once, each push a completed inspection with its hazard events.
 --
--- Arguments (after `--`): the devices file and wrk's thread count. Each line of the file is
+-- Arguments (after `--`): the devices file, wrk's thread count and the pause between a
+-- device's pushes in ms (0: back to back). Each line of the file is
 -- one device: index, device id, token, next sequence number, entries and findings per push,
 -- and the push body with placeholders (`__S<k>__`: sequence number of entry k, `__I<k>__`: an
 -- id made fresh for every push). Thread t takes the devices whose index modulo the thread
@@ -36,7 +37,14 @@ stalled = 0
 progress = {}
 
 function init(args)
-   local path, thread_count = args[1], tonumber(args[2])
+   local path, thread_count, pause = args[1], tonumber(args[2]), tonumber(args[3] or "0")
+   if pause > 0 then
+      -- Paced: after each answer the device waits 0.5 to 1.5 times `pause` ms (wrk asks
+      -- `delay()` only when the script defines it).
+      function delay()
+         return math.floor(pause * (0.5 + math.random()))
+      end
+   end
    -- wrk builds one request on the first thread to check the script and never sends it.
    verified = thread_id ~= 0
    for line in io.lines(path) do
