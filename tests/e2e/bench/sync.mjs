@@ -11,7 +11,8 @@
 //    each, long edge ≤ 2048 at quality 0.8 with a watermark, lands near 250 KB), a finding
 //    rectified by deadline, two signatures, completed;
 // 3. goes online (throttled through DevTools: 1.5 Mbit/s up, 20 Mbit/s down, 10 ms latency, or
-//    not at all) and measures the time until the sync screen shows 0 waiting and 同步已就绪。,
+//    not at all; `ANXUN_SYNC_BENCH_RUNS=throttled-rtt100` adds a run with 100 ms latency, as on
+//    a mobile network) and measures the time until the sync screen shows 0 waiting and 同步已就绪。,
 //    and every /api/ request on the wire (DevTools Network events): request line, headers and
 //    body, response headers and body;
 // 4. checks through the API (pull as demo-supervisor) that every hazard report arrived exactly
@@ -384,7 +385,8 @@ async function wireRecorder(page) {
 
 // ---- one run --------------------------------------------------------------------------------
 
-async function run(browser, label, throttled) {
+async function run(browser, label, latency) {
+  const throttled = latency !== null;
   const server = await startServer();
   const context = await browser.newContext({ baseURL: server.baseURL });
   const page = await context.newPage();
@@ -423,7 +425,7 @@ async function run(browser, label, throttled) {
     if (throttled) {
       await wire.cdp.send('Network.emulateNetworkConditions', {
         offline: false,
-        latency: 10,
+        latency,
         uploadThroughput: UPLOAD_BYTES_PER_SECOND,
         downloadThroughput: 20e6 / 8,
       });
@@ -500,7 +502,20 @@ function analyse(result) {
   }
   const first = Math.min(...requests.map((r) => r.start));
   const last = Math.max(...requests.map((r) => r.end ?? r.start));
+  // Where the time went: each kind of request from start to answer, and the time with no
+  // request in flight (the app reading and writing IndexedDB between requests).
+  const busy = {};
+  let idle = 0;
+  let until = first;
+  for (const r of [...requests].sort((x, y) => x.start - y.start)) {
+    const end = r.end ?? r.start;
+    busy[r.method] = (busy[r.method] ?? 0) + (end - r.start) * 1000;
+    if (r.start > until) idle += (r.start - until) * 1000;
+    until = Math.max(until, end);
+  }
   return {
+    busy,
+    idle,
     kinds,
     wire,
     payloadPhotos,
@@ -570,14 +585,15 @@ const browser = await chromium.launch({
 });
 try {
   for (const which of RUNS) {
-    const throttled = which === 'throttled';
-    const result = await run(browser, which, throttled);
+    // `throttled` (10 ms latency), `throttled-rttN` (N ms latency) or `loopback`.
+    const latency = which === 'loopback' ? null : Number(which.match(/-rtt(\d+)$/)?.[1] ?? 10);
+    const result = await run(browser, which.replace('-', '_'), latency);
     try {
       const a = analyse(result);
       const checked = await verify(result);
       const evidence = result.device.photos.filter((p) => p.mime === 'image/jpeg');
       const mean = evidence.reduce((s, p) => s + p.bytes, 0) / evidence.length;
-      const n = which;
+      const n = result.label;
       report(`sync_${n}_findings`, checked.reports, 'hazard reports (each once)');
       report(`sync_${n}_photos`, checked.photos, `photos on them; server holds ${checked.held} of ${result.device.photos.length} device photos (incl. signatures)`);
       report(`sync_${n}_photo_mean`, mean / 1000, `KB (evidence JPEG as stored, ${evidence.length} photos)`);
@@ -587,6 +603,11 @@ try {
       report(`sync_${n}_overhead`, ((a.wire - a.payload) / a.payload * 100).toFixed(2), '% of payload');
       report(`sync_${n}_time`, result.syncTime / 1000, 's (online → 0 waiting, 同步已就绪。)');
       report(`sync_${n}_wire_span`, a.wireSpan / 1000, 's (first /api/ request → last answer)');
+      report(
+        `sync_${n}_time_split`,
+        (a.busy.PUT ?? 0) / 1000,
+        `s in PUTs; HEADs ${((a.busy.HEAD ?? 0) / 1000).toFixed(1)} s, pushes ${((a.busy.POST ?? 0) / 1000).toFixed(1)} s, pulls ${((a.busy.GET ?? 0) / 1000).toFixed(1)} s, no request in flight ${(a.idle / 1000).toFixed(1)} s`,
+      );
       if (result.throttled) {
         report(`sync_${n}_time_budget`, (1.15 * a.payload) / UPLOAD_BYTES_PER_SECOND, 's (1.15 × payload / 1.5 Mbit/s)');
         report(`sync_${n}_time_ideal`, a.payload / UPLOAD_BYTES_PER_SECOND, 's (payload / 1.5 Mbit/s)');
