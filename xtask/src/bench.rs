@@ -8,7 +8,10 @@
 //! - the offline shell (`tests/e2e/bench/shell.mjs`): a cold start offline from the service
 //!   worker's cache with the CPU throttled 4x, and the worker's install over Fast 3G;
 //! - the server's push throughput and latency under 100 devices (`server`), also alone with
-//!   `cargo xtask bench server`.
+//!   `cargo xtask bench server`;
+//! - sync (`tests/e2e/bench/sync.mjs`): 100 findings with 300 photos of about 250 KB recorded
+//!   offline, then synced to a demo server of its own, upload throttled to 1.5 Mbit/s and on
+//!   plain loopback: time, bytes on the wire and protocol overhead.
 
 mod server;
 
@@ -92,7 +95,39 @@ pub fn bench(args: &[String]) -> Result<()> {
     print_measured("offline shell benchmark", &shell?, &SHELL_BUDGETS);
     let measured = server::run(&server_bin)?;
     print_measured("server benchmark (SQLite)", &measured, &server::BUDGETS);
+    sync_bench()?;
     device_benchmarks()
+}
+
+/// Sync of 100 findings with 300 photos (tests/e2e/bench/sync.mjs, which starts its own demo
+/// servers from the release build of anxun-server), printed against the budgets of issue 6.
+fn sync_bench() -> Result<()> {
+    let server_bin = dist::target_dir()?.join("release").join("anxun-server");
+    step("Sync benchmark (100 findings, 300 photos; 1.5 Mbit/s upload and loopback)");
+    tools::ensure_chromium()?;
+    let e2e = crate::root().join("tests/e2e");
+    tools::ensure_npm_packages(&e2e)?;
+    let output = Command::new("node")
+        .arg("bench/sync.mjs")
+        .current_dir(&e2e)
+        .env("ANXUN_SERVER_BIN", &server_bin)
+        .env("ANXUN_STATIC_DIR", dist::dist_dir())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running tests/e2e/bench/sync.mjs")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        println!("{stdout}");
+        bail!("the sync benchmark failed ({})", output.status);
+    }
+    let budgets = [
+        ("sync_throttled_overhead", "≤ 10 % of payload"),
+        ("sync_throttled_time", "≤ sync_throttled_time_budget"),
+        ("sync_loopback_overhead", "≤ 10 % of payload"),
+        ("sync_loopback_time", "report"),
+    ];
+    print_measured("sync benchmark", &parse_measured(&stdout), &budgets);
+    Ok(())
 }
 
 /// Budgets of the offline shell benchmarks (tests/e2e/bench/shell.mjs).
