@@ -60,6 +60,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "-p",
             "anxun-domain",
             "-p",
+            "anxun-client",
+            "-p",
             "anxun-app",
             "-p",
             "anxun-service-worker",
@@ -95,6 +97,10 @@ pub fn test(args: &[String]) -> Result<()> {
     ));
 
     step("In-browser tests (wasm-bindgen-test, headless Chromium)");
+    outcomes.push(suite(
+        "browser tests (client)",
+        browser_test()?.args(["-p", "anxun-client"]),
+    ));
     outcomes.push(suite(
         "browser tests (app)",
         browser_test()?.args(["-p", "anxun-app"]),

@@ -152,10 +152,10 @@ impl Db {
             let round = engine::next_round(&entries, max_entries.min(ROUND), |hash| {
                 confirmed.contains(hash)
             });
-            if let Some(last) = round.as_ref().and_then(|r| r.entries.last()) {
-                if last.seq > sent_through {
-                    put_meta(&tx, SENT_THROUGH, last.seq.to_string())?;
-                }
+            if let Some(last) = round.as_ref().and_then(|r| r.entries.last())
+                && last.seq > sent_through
+            {
+                put_meta(&tx, SENT_THROUGH, last.seq.to_string())?;
             }
             tx.commit().await?;
             Ok(round)
@@ -392,7 +392,7 @@ impl Db {
     /// Entries the server refused, newest first.
     pub async fn refusals(&self) -> Result<Vec<RefusedRow>, DbError> {
         let mut rows: Vec<RefusedRow> = self.all(REFUSED).await?;
-        rows.sort_by(|a, b| b.seq.cmp(&a.seq));
+        rows.sort_by_key(|row| std::cmp::Reverse(row.seq));
         Ok(rows)
     }
 
