@@ -62,3 +62,9 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('message', (event) => {
   event.waitUntil(ready.then((w) => w.on_message(event)));
 });
+
+// Background Sync (Chromium): the page asked for it while changes waited; the module runs the
+// app's own sync and rejects on a transient failure, so that the browser tries again later.
+self.addEventListener('sync', (event) => {
+  event.waitUntil(ready.then((w) => w.on_sync(event)));
+});

@@ -13,7 +13,6 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod components;
-pub mod db;
 pub mod forms;
 pub mod intake;
 pub mod locale;
@@ -21,12 +20,15 @@ pub mod location;
 pub mod messages;
 pub mod pages;
 pub mod photo;
-pub mod profile;
 pub mod routes;
 pub mod service_worker;
 pub mod state;
 pub mod sync;
 pub mod templates;
+
+// The device database and the inspector on this device live in `anxun-client`, shared with
+// the service worker's Background Sync.
+pub use anxun_client::{db, profile};
 
 use i18n::{I18nContextProvider, I18nSubContextProvider};
 use leptos::prelude::*;

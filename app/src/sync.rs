@@ -4,20 +4,25 @@
 //! visible, when the inspector taps 立即同步, and on a timer: every few minutes while all is
 //! well, sooner after a failure with exponential backoff and jitter
 //! ([`anxun_domain::sync::engine::Backoff`]). Only one sync runs at a time across the app's
-//! tabs (Web Locks, where the browser has them). An ended session pauses sync, with nothing
-//! dropped, until the inspector signs in again. [`api`] is the only code that talks to the
-//! server.
+//! tabs and its service worker (Web Locks, where the browser has them). An ended session
+//! pauses sync, with nothing dropped, until the inspector signs in again. [`api`] is the only
+//! code that talks to the server.
+//!
+//! Where the browser has Background Sync, the page also asks for one whenever changes wait
+//! and it may not send them itself (offline, after a failure, when hidden: see
+//! [`anxun_domain::sync::engine::wants_background_sync`]); the service worker then syncs when
+//! connectivity returns, even with the app closed, and tells the page ([`background`]).
 
-pub mod api;
-pub mod run;
+pub mod background;
+
+// One sync and the server's client are shared with the service worker.
+pub use anxun_client::sync::{api, run};
 
 use crate::{db::Db, state::use_db};
-use anxun_domain::sync::engine::Backoff;
+use anxun_domain::sync::engine::{self, Backoff, PageConditions};
 use leptos::prelude::*;
-use run::{Progress, Report, SyncError};
-use std::{cell::Cell, rc::Rc};
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-use wasm_bindgen_futures::JsFuture;
+use run::{Attempt, Progress, Report, SyncError};
+use wasm_bindgen::{JsCast, closure::Closure};
 
 /// Where sync stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,45 +79,73 @@ impl SyncState {
     }
 
     async fn run(self, db: Db) {
-        let session = match db.session().await {
-            Ok(Some(session)) => session,
-            Ok(None) => {
+        let (phase, shell) = (self.phase, self.shell);
+        let started = std::cell::Cell::new(false);
+        let report = |progress: Progress| {
+            if !started.replace(true) {
+                shell.set_syncing(true);
+            }
+            phase.set(Phase::Running(progress));
+        };
+        let attempt = run::attempt(&db, &report).await;
+        if started.get() {
+            self.shell.set_syncing(false);
+        }
+        match attempt {
+            Attempt::SignedOut => {
                 self.phase.set(Phase::SignedOut);
                 return;
             }
-            Err(error) => {
-                self.fail(SyncError::Db(error));
+            Attempt::SignInNeeded => {
+                self.db.changed();
+                self.phase.set(Phase::SignInNeeded);
                 return;
             }
-        };
-        if session.ended {
-            self.phase.set(Phase::SignInNeeded);
-            return;
-        }
-        self.phase.set(Phase::Running(Progress::default()));
-        self.shell.set_syncing(true);
-        let api = api::Api::with_token(&session.token);
-        let phase = self.phase;
-        let report = |progress: Progress| phase.set(Phase::Running(progress));
-        let result = with_lock("anxun-sync", run::sync(&db, &api, &report)).await;
-        self.shell.set_syncing(false);
-        self.db.changed();
-        match result {
-            // Another tab holds the lock: it is syncing this device's data right now.
-            None => self.phase.set(Phase::Idle),
-            Some(Ok(report)) => {
+            // Another tab, the service worker or an earlier request of this page is syncing
+            // this device's data right now.
+            Attempt::Busy => {
+                if !self.running() {
+                    self.phase.set(Phase::Idle);
+                }
+            }
+            Attempt::Done(report) => {
+                self.db.changed();
                 self.backoff.update_value(|b| *b = b.succeeded());
                 self.last.set(Some(report));
                 self.phase.set(Phase::Idle);
             }
-            Some(Err(SyncError::Api(api::ApiError::SessionEnded))) => {
-                let _ = db.end_session().await;
-                self.phase.set(Phase::SignInNeeded);
+            Attempt::Failed(error) => {
+                self.db.changed();
+                self.fail(error);
                 return;
             }
-            Some(Err(error)) => self.fail(error),
         }
         self.schedule();
+    }
+
+    /// Asks for a Background Sync if changes wait that this page may not send itself.
+    fn ask_background(&self, db: Db) {
+        let retrying = matches!(
+            self.phase.get_untracked(),
+            Phase::Failed {
+                transient: true,
+                ..
+            }
+        );
+        leptos::task::spawn_local(async move {
+            let Ok((waiting, _)) = db.unsynced().await else {
+                return;
+            };
+            let page = PageConditions {
+                waiting,
+                online: navigator_online(),
+                retrying,
+                visible: page_visible(),
+            };
+            if engine::wants_background_sync(page) {
+                background::register().await;
+            }
+        });
     }
 
     fn fail(&self, error: SyncError) {
@@ -167,17 +200,32 @@ pub fn provide_sync() -> SyncState {
             state.request();
         }
     });
+    // After every local change and every sync (a failed one included), changes that wait may
+    // need the worker.
+    Effect::new(move || {
+        db.changes();
+        if let Some(handle) = db.db_untracked() {
+            state.ask_background(handle);
+        }
+    });
+    // The worker synced (Background Sync): what the screens show may have changed.
+    background::on_worker_synced(move || {
+        if matches!(state.phase.get_untracked(), Phase::Failed { .. }) {
+            state.phase.set(Phase::Idle);
+        }
+        db.changed();
+    });
     if let Some(window) = web_sys::window() {
         let online = Closure::<dyn Fn()>::new(move || state.request());
         let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
         online.forget();
         if let Some(document) = window.document() {
             let visible = Closure::<dyn Fn()>::new(move || {
-                let shown = web_sys::window()
-                    .and_then(|w| w.document())
-                    .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
-                if shown {
+                if page_visible() {
                     state.request();
+                } else if let Some(handle) = state.db.db_untracked() {
+                    // The app may be closed now: let the worker send what waits.
+                    state.ask_background(handle);
                 }
             });
             let _ = document.add_event_listener_with_callback(
@@ -195,60 +243,14 @@ pub fn use_sync() -> SyncState {
     expect_context::<SyncState>()
 }
 
-/// Runs `work` holding the Web Lock `name`, unless another tab holds it (`None`). Where the
-/// browser has no Web Locks, runs it directly.
-async fn with_lock<T>(name: &str, work: impl std::future::Future<Output = T>) -> Option<T> {
-    let locks = web_sys::window()
-        .map(|w| w.navigator())
-        .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("locks")).ok())
-        .filter(|locks| !locks.is_undefined() && !locks.is_null());
-    let Some(locks) = locks else {
-        return Some(work.await);
-    };
-    let request = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let Some(request) = request else {
-        return Some(work.await);
-    };
-    // `held` stays pending while the work runs; the lock is released when it resolves.
-    let release: Rc<Cell<Option<js_sys::Function>>> = Rc::new(Cell::new(None));
-    let held = {
-        let release = release.clone();
-        js_sys::Promise::new(&mut move |resolve, _| release.set(Some(resolve)))
-    };
-    let granted_with: Rc<Cell<Option<js_sys::Function>>> = Rc::new(Cell::new(None));
-    let granted = {
-        let granted_with = granted_with.clone();
-        js_sys::Promise::new(&mut move |resolve, _| granted_with.set(Some(resolve)))
-    };
-    let callback = {
-        let granted_with = granted_with.clone();
-        Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
-            let got = !lock.is_null() && !lock.is_undefined();
-            if let Some(resolve) = granted_with.take() {
-                let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(got));
-            }
-            if got {
-                held
-            } else {
-                js_sys::Promise::resolve(&JsValue::UNDEFINED)
-            }
-        })
-    };
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
-    let done = request.call3(&locks, &JsValue::from_str(name), &options, &callback);
-    let got = JsFuture::from(granted).await.ok().and_then(|v| v.as_bool()) == Some(true);
-    if !got {
-        return None;
-    }
-    let result = work.await;
-    if let Some(resolve) = release.take() {
-        let _ = resolve.call0(&JsValue::NULL);
-    }
-    if let Ok(done) = done.and_then(|d| d.dyn_into::<js_sys::Promise>()) {
-        let _ = JsFuture::from(done).await;
-    }
-    Some(result)
+/// `navigator.onLine` (true where unknown).
+fn navigator_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Whether the page is visible.
+fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }

@@ -12,8 +12,9 @@ use anxun_domain::{
     sync::{
         Mutation, OutboxEntry,
         engine::{
-            Backoff, Freshness, SettleError, adopt, device_hazard, next_round, renumbering,
-            replaceable, settle,
+            BackgroundEnd, BackgroundVerdict, Backoff, Freshness, PageConditions, SettleError,
+            adopt, background_verdict, device_hazard, next_round, renumbering, replaceable, settle,
+            wants_background_sync,
         },
     },
 };
@@ -277,5 +278,62 @@ fn unsynced_work_is_flagged_after_a_day() {
     assert_eq!(
         Freshness::of(Some(now - Duration::hours(25)), now),
         Freshness::Old
+    );
+}
+
+#[test]
+fn a_background_sync_is_asked_for_only_when_the_page_may_not_send_the_changes_itself() {
+    let fine = PageConditions {
+        waiting: 3,
+        online: true,
+        retrying: false,
+        visible: true,
+    };
+    // Open, online and syncing fine: the page's own timer sends them.
+    assert!(!wants_background_sync(fine));
+    for page in [
+        PageConditions {
+            online: false,
+            ..fine
+        },
+        PageConditions {
+            retrying: true,
+            ..fine
+        },
+        PageConditions {
+            visible: false,
+            ..fine
+        },
+    ] {
+        assert!(wants_background_sync(page), "{page:?}");
+        // Nothing waits: nothing to ask for.
+        assert!(!wants_background_sync(PageConditions {
+            waiting: 0,
+            ..page
+        }));
+    }
+}
+
+#[test]
+fn the_worker_retries_only_transient_failures_and_tells_pages_when_it_synced() {
+    let verdict = |notify_pages, retry| BackgroundVerdict {
+        notify_pages,
+        retry,
+    };
+    assert_eq!(
+        background_verdict(BackgroundEnd::Synced),
+        verdict(true, false)
+    );
+    assert_eq!(
+        background_verdict(BackgroundEnd::Failed { transient: true }),
+        verdict(true, true)
+    );
+    assert_eq!(
+        background_verdict(BackgroundEnd::Failed { transient: false }),
+        verdict(true, false)
+    );
+    assert_eq!(
+        background_verdict(BackgroundEnd::NotRun),
+        verdict(false, false)
     );
 }

@@ -9,9 +9,13 @@
 //! - [`routing`]: which requests the worker answers and how (pure, tested natively).
 //! - [`shell`]: install (download and verify every file), activate (drop older builds'
 //!   caches), answer requests, and messages from the page (version, activate a waiting update).
+//! - [`background`]: Background Sync (Chromium): the same sync as the page's
+//!   (`anxun_client::sync::run::attempt`), when connectivity returns, even with the app closed.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[cfg(target_arch = "wasm32")]
+mod background;
 pub mod precache;
 pub mod routing;
 #[cfg(target_arch = "wasm32")]

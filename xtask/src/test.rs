@@ -61,6 +61,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "-p",
             "anxun-domain",
             "-p",
+            "anxun-client",
+            "-p",
             "anxun-app",
             "-p",
             "anxun-service-worker",
@@ -96,6 +98,10 @@ pub fn test(args: &[String]) -> Result<()> {
     ));
 
     step("In-browser tests (wasm-bindgen-test, headless Chromium)");
+    outcomes.push(suite(
+        "browser tests (client)",
+        browser_test()?.args(["-p", "anxun-client"]),
+    ));
     outcomes.push(suite(
         "browser tests (app)",
         browser_test()?.args(["-p", "anxun-app"]),

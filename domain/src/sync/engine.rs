@@ -292,3 +292,66 @@ impl Freshness {
         }
     }
 }
+
+/// What the page knows when it decides whether to ask for a Background Sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageConditions {
+    /// Changes waiting for the server.
+    pub waiting: u32,
+    /// Whether the browser believes it is online.
+    pub online: bool,
+    /// Whether the page's last sync failed and will be retried.
+    pub retrying: bool,
+    /// Whether the page is visible (a hidden page may be closed at any moment).
+    pub visible: bool,
+}
+
+/// Whether the page should ask the browser for a Background Sync (Chromium's
+/// `registration.sync.register`), so that the service worker sends the waiting changes when
+/// connectivity returns, even with the app closed. Only when changes wait and the page may
+/// not send them itself: offline, after a failed sync, or when the page is hidden. While it
+/// is open, online and syncing fine, its own timer sends them (a Background Sync would fire at
+/// once and send every edit separately).
+pub fn wants_background_sync(page: PageConditions) -> bool {
+    page.waiting > 0 && (!page.online || page.retrying || !page.visible)
+}
+
+/// How a sync started by the service worker's Background Sync event ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackgroundEnd {
+    /// It ran to the end.
+    Synced,
+    /// It stopped at an error (what was settled before it is stored).
+    Failed { transient: bool },
+    /// It did not run: signed out, the session ended, or a page was syncing already.
+    NotRun,
+}
+
+/// What the service worker does after a Background Sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackgroundVerdict {
+    /// Tell open pages that the database changed, so that they refresh their view.
+    pub notify_pages: bool,
+    /// Reject the event's promise, so that the browser fires it again later (with its own
+    /// backoff and attempt limit).
+    pub retry: bool,
+}
+
+/// The service worker's verdict: retry only what waiting can fix; tell pages whenever the
+/// sync touched the database.
+pub fn background_verdict(end: BackgroundEnd) -> BackgroundVerdict {
+    match end {
+        BackgroundEnd::Synced => BackgroundVerdict {
+            notify_pages: true,
+            retry: false,
+        },
+        BackgroundEnd::Failed { transient } => BackgroundVerdict {
+            notify_pages: true,
+            retry: transient,
+        },
+        BackgroundEnd::NotRun => BackgroundVerdict {
+            notify_pages: false,
+            retry: false,
+        },
+    }
+}

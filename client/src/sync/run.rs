@@ -1,9 +1,13 @@
 //! One sync: push the outbox (photos first, round by round), then pull until the server has
 //! nothing more. Every step is stored before the next starts, so an interrupted sync (closed
 //! page, dropped connection, crash) continues where it stopped; confirmed photos are never
-//! sent again.
+//! sent again. [`attempt`] is how the page and the service worker start one.
 
-use super::api::{Api, ApiError};
+use super::{
+    LOCK,
+    api::{Api, ApiError},
+    lock::with_lock,
+};
 use crate::db::{Db, DbError, ROUND};
 use anxun_domain::{
     api::{PullQuery, PushRequest},
@@ -58,6 +62,50 @@ impl SyncError {
             SyncError::Db(DbError::ConnectionLost(_)) => true,
             _ => false,
         }
+    }
+}
+
+/// How an [`attempt`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// No session on this device: nothing is sent (work is kept until sign-in).
+    SignedOut,
+    /// The session ended (now, or before): sync waits for a new sign-in, nothing is dropped.
+    SignInNeeded,
+    /// Another tab or the service worker is syncing right now.
+    Busy,
+    /// The sync ran to the end.
+    Done(Report),
+    /// The sync stopped at an error (what was settled before it is kept).
+    Failed(SyncError),
+}
+
+/// Runs one sync with the stored session, holding the Web Lock [`LOCK`] so that no other tab
+/// and not the service worker sync at the same time. A session the server says has ended is
+/// marked ended. `progress` is first called once the sync has started.
+pub async fn attempt(db: &Db, progress: &dyn Fn(Progress)) -> Attempt {
+    let session = match db.session().await {
+        Ok(Some(session)) => session,
+        Ok(None) => return Attempt::SignedOut,
+        Err(error) => return Attempt::Failed(SyncError::Db(error)),
+    };
+    if session.ended {
+        return Attempt::SignInNeeded;
+    }
+    let api = Api::with_token(&session.token);
+    let run = async {
+        progress(Progress::default());
+        sync(db, &api, progress).await
+    };
+    match with_lock(LOCK, run).await {
+        None => Attempt::Busy,
+        Some(Ok(report)) => Attempt::Done(report),
+        Some(Err(SyncError::Api(ApiError::SessionEnded))) => {
+            // Not marked (storage failed): the next attempt asks the server and learns it again.
+            let _ = db.end_session().await;
+            Attempt::SignInNeeded
+        }
+        Some(Err(error)) => Attempt::Failed(error),
     }
 }
 

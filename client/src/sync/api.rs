@@ -1,7 +1,8 @@
-//! The only code of the app that talks to the server: JSON requests with the session's bearer
+//! The only code that talks to the server (for the page and the service worker alike): JSON requests with the session's bearer
 //! token and a timeout, photo uploads by content hash, and one error type that says what went
 //! wrong in terms sync can act on (wait and retry, sign in again, or show the server's reason).
 
+use crate::global;
 use anxun_domain::{
     api::{self, LoginRequest, LoginResponse, PullQuery, PullResponse, PushRequest, PushResponse},
     photo::Sha256Hex,
@@ -134,7 +135,7 @@ impl Api {
         body: Body<'_>,
         timeout_ms: i32,
     ) -> Result<web_sys::Response, ApiError> {
-        let window = web_sys::window().ok_or_else(|| ApiError::Unreachable("no window".into()))?;
+        let scope = global::scope().ok_or_else(|| ApiError::Unreachable("no fetch here".into()))?;
         let init = web_sys::RequestInit::new();
         init.set_method(method);
         // Never from the HTTP cache: sync must see the server as it is.
@@ -173,16 +174,13 @@ impl Api {
                 abort.abort();
             })
         };
-        let timer = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                on_timeout.as_ref().unchecked_ref(),
-                timeout_ms,
-            )
+        let timer = scope
+            .set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms)
             .map_err(js_unreachable)?;
         let request =
             web_sys::Request::new_with_str_and_init(path, &init).map_err(js_unreachable)?;
-        let result = JsFuture::from(window.fetch_with_request(&request)).await;
-        window.clear_timeout_with_handle(timer);
+        let result = JsFuture::from(scope.fetch(&request)).await;
+        scope.clear_timeout(timer);
         drop(on_timeout);
         let response: web_sys::Response = match result {
             Ok(value) => value.unchecked_into(),

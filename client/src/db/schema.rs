@@ -122,8 +122,9 @@ pub async fn open(name: &str) -> Result<Database, DbError> {
 
 /// Opens `name` at `version` (tests open older versions to check upgrades).
 pub async fn open_at(name: &str, version: u32) -> Result<Database, DbError> {
-    if web_sys::window().is_none() {
-        return Err(DbError::Unavailable("no window".into()));
+    // A page or a worker (the service worker's Background Sync opens it too).
+    if crate::global::scope().is_none() {
+        return Err(DbError::Unavailable("no IndexedDB here".into()));
     }
     let database = Database::open(name)
         .with_version(version)

@@ -1,7 +1,7 @@
 //! The browser's storage: how much is used, whether it is kept (persistent), and whether there
 //! is room for more.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Space used and available to this site, in bytes.
@@ -22,9 +22,9 @@ impl Estimate {
 }
 
 fn storage_manager() -> Option<web_sys::StorageManager> {
-    let navigator = web_sys::window()?.navigator();
+    let navigator = crate::global::scope()?.navigator();
     let storage = js_sys::Reflect::get(&navigator, &JsValue::from_str("storage")).ok()?;
-    (!storage.is_undefined()).then(|| navigator.storage())
+    (!storage.is_undefined() && !storage.is_null()).then(|| storage.unchecked_into())
 }
 
 fn number(object: &JsValue, name: &str) -> Option<u64> {
