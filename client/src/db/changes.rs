@@ -156,7 +156,8 @@ impl Change {
     }
 }
 
-fn json<T: Serialize>(value: &T) -> Result<String, DbError> {
+/// A record as stored JSON.
+pub(super) fn json<T: Serialize>(value: &T) -> Result<String, DbError> {
     serde_json::to_string(value).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 

@@ -4,7 +4,7 @@
 use super::{
     Db, DbError,
     changes::{EventRow, MetaRow},
-    read::doc_field,
+    read::{doc_field, parse},
     schema::*,
 };
 use anxun_domain::{
@@ -85,10 +85,6 @@ pub(super) fn view(
     });
     anxun_domain::sync::engine::device_hazard(confirmed.iter().map(|(_, e)| e), &pending)
         .map_err(|e| DbError::Corrupt(e.to_string()))
-}
-
-fn parse<T: serde::de::DeserializeOwned>(doc: &str) -> Result<T, DbError> {
-    serde_json::from_str(doc).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
 impl Db {

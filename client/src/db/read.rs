@@ -14,7 +14,8 @@ use anxun_domain::{
 use indexed_db_futures::{prelude::*, transaction::TransactionMode};
 use serde::de::DeserializeOwned;
 
-fn parse<T: DeserializeOwned>(doc: &str) -> Result<T, DbError> {
+/// A stored JSON record read back.
+pub(super) fn parse<T: DeserializeOwned>(doc: &str) -> Result<T, DbError> {
     serde_json::from_str(doc).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 

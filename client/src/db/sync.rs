@@ -11,8 +11,10 @@ use super::{
     Db, DbError,
     changes::{
         DEVICE_ID, EventRow, InspectionRow, MetaRow, NEXT_SEQ, OutboxRow, SENT_THROUGH, SiteRow,
+        json,
     },
     hazards::{HazardRow, view},
+    read::parse,
     schema::*,
 };
 use crate::profile::Profile;
@@ -70,14 +72,6 @@ impl RefusedRow {
     pub fn entry(&self) -> Result<OutboxEntry, DbError> {
         parse(&self.doc)
     }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(doc: &str) -> Result<T, DbError> {
-    serde_json::from_str(doc).map_err(|e| DbError::Corrupt(e.to_string()))
-}
-
-fn json<T: Serialize>(value: &T) -> Result<String, DbError> {
-    serde_json::to_string(value).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
 fn strict() -> TransactionOptions {
