@@ -35,22 +35,7 @@ impl Db {
         user: UserId,
         scope: &Scope,
     ) -> Result<bool, StoreError> {
-        let (filter, codes): (&str, Vec<&str>) = match scope {
-            Scope::City => ("", Vec::new()),
-            Scope::District { district } => (" AND district = $3", vec![district.as_str()]),
-            Scope::Street { district, street } => (
-                " AND district = $3 AND street = $4",
-                vec![district.as_str(), street.as_str()],
-            ),
-            Scope::Grid {
-                district,
-                street,
-                grid,
-            } => (
-                " AND district = $3 AND street = $4 AND grid = $5",
-                vec![district.as_str(), street.as_str(), grid.as_str()],
-            ),
-        };
+        let (filter, codes) = super::pull::scope_filter(scope, "", 3);
         let query = format!(
             "SELECT (SELECT COUNT(*) FROM photo_uploads WHERE hash = $1 AND user_id = $2), \
                     (SELECT COUNT(*) FROM photo_refs WHERE hash = $1{filter}), \

@@ -31,25 +31,32 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-/// The change log filter for a scope: a prefix of (district, street, grid), each level served
-/// by its own index (`change_log_district`, `_street`, `_grid`), and the codes to bind from `$4`.
-fn scope_filter(scope: &Scope) -> (&'static str, Vec<&str>) {
-    match scope {
-        Scope::City => ("", Vec::new()),
-        Scope::District { district } => (" AND c.district = $4", vec![district.as_str()]),
-        Scope::Street { district, street } => (
-            " AND c.district = $4 AND c.street = $5",
-            vec![district.as_str(), street.as_str()],
-        ),
+/// The SQL filter for a scope: a prefix of (district, street, grid) on the columns of `table`
+/// (an alias, or empty), with parameters numbered from `$first`, and the codes to bind to them.
+/// On the change log each level is served by its own index (`change_log_district`, `_street`,
+/// `_grid`).
+pub(super) fn scope_filter<'s>(
+    scope: &'s Scope,
+    table: &str,
+    first: usize,
+) -> (String, Vec<&'s str>) {
+    let codes = match scope {
+        Scope::City => Vec::new(),
+        Scope::District { district } => vec![district.as_str()],
+        Scope::Street { district, street } => vec![district.as_str(), street.as_str()],
         Scope::Grid {
             district,
             street,
             grid,
-        } => (
-            " AND c.district = $4 AND c.street = $5 AND c.grid = $6",
-            vec![district.as_str(), street.as_str(), grid.as_str()],
-        ),
-    }
+        } => vec![district.as_str(), street.as_str(), grid.as_str()],
+    };
+    let filter = ["district", "street", "grid"]
+        .iter()
+        .zip(first..)
+        .take(codes.len())
+        .map(|(column, n)| format!(" AND {table}{column} = ${n}"))
+        .collect();
+    (filter, codes)
 }
 
 impl Db {
@@ -83,7 +90,7 @@ impl Db {
                 hazard_events: Vec::new(),
             });
         }
-        let (filter, codes) = scope_filter(scope);
+        let (filter, codes) = scope_filter(scope, "c.", 4);
         let query = format!(
             "SELECT c.seq, c.kind, c.record_id, s.doc, e.doc FROM change_log c \
              LEFT JOIN sites s ON c.kind = 'site' AND s.id = c.record_id \
