@@ -2,36 +2,10 @@
 // inspector signs in, exactly once and with its photos, and the supervisor sees it through
 // the API; an ended session pauses sync without losing anything.
 import * as path from 'node:path';
-import type { APIRequestContext } from '@playwright/test';
-import { test, expect, open, setProfile, createSite, sign, passAll, signIn as signInAs } from './fixtures';
+import { test, expect, open, setProfile, createSite, sign, passAll, signIn as signInAs, pullAll } from './fixtures';
 import { demoPassword } from '../playwright.config';
 
 const photo = (name: string) => path.join(__dirname, '../../fixtures/photos', name);
-
-async function login(request: APIRequestContext, username: string): Promise<string> {
-  const response = await request.post('/api/auth/login', {
-    data: { username, password: demoPassword },
-  });
-  expect(response.ok()).toBe(true);
-  return (await response.json()).token;
-}
-
-/** Everything the user's scope holds, through the pull API from the beginning. */
-async function pullAll(request: APIRequestContext, token: string) {
-  const all = { sites: [] as any[], hazard_events: [] as any[] };
-  let cursor = 0;
-  for (;;) {
-    const response = await request.get(`/api/sync/pull?cursor=${cursor}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    expect(response.ok()).toBe(true);
-    const page = await response.json();
-    all.sites.push(...page.sites);
-    all.hazard_events.push(...page.hazard_events);
-    cursor = page.cursor;
-    if (!page.more) return all;
-  }
-}
 
 async function signIn(page: import('@playwright/test').Page, username: string, password = demoPassword) {
   await signInAs(page, username, password);
@@ -40,7 +14,7 @@ async function signIn(page: import('@playwright/test').Page, username: string, p
 test('work recorded offline reaches the server once, photos included, after sign-in', async ({
   page,
   context,
-  request,
+  baseURL,
 }) => {
   test.setTimeout(120_000);
   await open(page, '/');
@@ -80,8 +54,7 @@ test('work recorded offline reaches the server once, photos included, after sign
   await expect(page.getByTestId('refusals')).toHaveCount(0);
 
   // The supervisor sees the site and the hazard, once, and can fetch its photo.
-  const supervisor = await login(request, 'demo-supervisor');
-  const seen = await pullAll(request, supervisor);
+  const seen = await pullAll(baseURL!, 'demo-supervisor', demoPassword);
   const sites = seen.sites.filter((s) => s.name === siteName);
   expect(sites).toHaveLength(1);
   const reports = seen.hazard_events.filter(
@@ -91,16 +64,16 @@ test('work recorded offline reaches the server once, photos included, after sign
   expect(reports[0].actor.user).not.toBe('');
   const photos: string[] = reports[0].action.photos_before;
   expect(photos.length).toBe(1);
-  const image = await request.get(`/api/photos/${photos[0]}`, {
-    headers: { Authorization: `Bearer ${supervisor}` },
+  const image = await fetch(`${baseURL}/api/photos/${photos[0]}`, {
+    headers: { Authorization: `Bearer ${seen.token}` },
   });
-  expect(image.status()).toBe(200);
-  expect(image.headers()['content-type']).toBe('image/jpeg');
+  expect(image.status).toBe(200);
+  expect(image.headers.get('content-type')).toBe('image/jpeg');
 
   // Syncing again sends nothing twice.
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('sync-phase')).toHaveText('同步已就绪。', { timeout: 30_000 });
-  const again = await pullAll(request, supervisor);
+  const again = await pullAll(baseURL!, 'demo-supervisor', demoPassword);
   expect(again.sites.filter((s) => s.name === siteName)).toHaveLength(1);
   expect(
     again.hazard_events.filter((e) => e.action.type === 'report' && e.action.site === sites[0].id),
