@@ -2,6 +2,9 @@
 //! IndexedDB and sent over HTTP. Model types that appear here serialise with stable,
 //! snake_case field names; their deserialisation re-checks every newtype.
 
+pub mod ledger;
+pub mod stats;
+
 use crate::{
     ids::{DeviceId, MutationId, SiteId, UserId},
     region::Scope,

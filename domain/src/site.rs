@@ -4,6 +4,8 @@ mod credit_code;
 mod filter;
 mod phone;
 
+pub mod link;
+
 use std::fmt;
 
 pub use credit_code::{CreditCode, CreditCodeError};

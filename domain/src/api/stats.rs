@@ -1,0 +1,1 @@
+//! Statistics for the dashboard and the quarterly report (`GET /api/stats`).
