@@ -10,7 +10,13 @@ use sqlx::{
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use std::{str::FromStr, time::Duration};
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    str::FromStr,
+    sync::{Arc, LazyLock, Mutex},
+    time::Duration,
+};
 
 pub mod accounts;
 pub mod changes;
@@ -84,10 +90,45 @@ impl Db {
         on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
     }
 
+    /// Waits for this process's turn to write, on SQLite; on PostgreSQL at once (it has
+    /// row locks). Hold the guard for the whole write transaction.
+    ///
+    /// SQLite lets one connection write to a database file at a time. Connections that find
+    /// the lock taken poll for it with growing sleeps (the busy handler, up to 100 ms each),
+    /// which under load becomes long tail latency; and a transaction that read before it
+    /// writes fails with `SQLITE_BUSY` instead of waiting when another writer committed in the
+    /// meantime. Writers in this process therefore queue here first, in arrival order
+    /// (tokio's mutex is fair), one gate per database file.
+    pub async fn write_gate(&self) -> WriteGuard {
+        match self {
+            Db::Sqlite(pool) => {
+                let file = pool.connect_options().get_filename().to_path_buf();
+                let gate = {
+                    let mut gates = WRITE_GATES.lock().unwrap_or_else(|e| e.into_inner());
+                    Arc::clone(gates.entry(file).or_default())
+                };
+                WriteGuard {
+                    _turn: Some(gate.lock_owned().await),
+                }
+            }
+            Db::Postgres(_) => WriteGuard { _turn: None },
+        }
+    }
+
     /// Closes every connection (on shutdown).
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+}
+
+/// The SQLite write gates of this process, by database file (see [`Db::write_gate`]).
+static WRITE_GATES: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(Default::default);
+
+/// This process's turn to write (see [`Db::write_gate`]); the turn ends when it is dropped.
+#[must_use = "the turn to write ends when the guard is dropped"]
+pub struct WriteGuard {
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// A database operation that failed.

@@ -14,6 +14,7 @@ impl Db {
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let _turn = self.write_gate().await;
         on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO photo_uploads (hash, user_id, uploaded_at) VALUES ($1, $2, $3) \

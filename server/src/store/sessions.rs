@@ -30,6 +30,7 @@ pub struct StoredSession {
 impl Db {
     /// Inserts a session.
     pub async fn insert_session(&self, session: &NewSession<'_>) -> Result<(), StoreError> {
+        let _turn = self.write_gate().await;
         on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \

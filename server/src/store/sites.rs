@@ -76,6 +76,7 @@ impl Db {
             record: site.id().as_uuid(),
             region: site.region().clone(),
         };
+        let _turn = self.write_gate().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             write_site(&mut *tx, site, is_demo, now).await?;
@@ -88,6 +89,7 @@ impl Db {
     /// Writes imported sites, all in one transaction: every one or none. Each is logged for
     /// pulls, and a site that moved to another region is announced as deleted there.
     pub async fn import_sites(&self, sites: &[Site], now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_gate().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for site in sites {

@@ -187,6 +187,7 @@ impl Db {
         let device = pusher.device.as_uuid();
         let user = pusher.user.as_uuid();
         let seq_i = to_i64(seq)?;
+        let _turn = self.write_gate().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Take the write lock on the device first: pushes from one device are serialised.
