@@ -81,6 +81,7 @@ pub fn provide_db() {
             Ok(db) => {
                 // A profile that cannot be read is treated as none: the inspector re-enters it.
                 profile.set(db.profile().await.ok().flatten());
+                crate::templates::load_received(&db).await;
                 status.set(DbStatus::Ready(db));
             }
             Err(error) => status.set(DbStatus::Failed(error)),

@@ -109,6 +109,7 @@ impl SyncState {
                 }
             }
             Attempt::Done(report) => {
+                crate::templates::load_received(&db).await;
                 self.db.changed();
                 self.backoff.update_value(|b| *b = b.succeeded());
                 self.last.set(Some(report));
@@ -213,7 +214,12 @@ pub fn provide_sync() -> SyncState {
         if matches!(state.phase.get_untracked(), Phase::Failed { .. }) {
             state.phase.set(Phase::Idle);
         }
-        db.changed();
+        leptos::task::spawn_local(async move {
+            if let Some(handle) = db.db_untracked() {
+                crate::templates::load_received(&handle).await;
+            }
+            db.changed();
+        });
     });
     if let Some(window) = web_sys::window() {
         let online = Closure::<dyn Fn()>::new(move || state.request());

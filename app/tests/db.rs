@@ -39,7 +39,7 @@ fn photo(seed: u8) -> NewPhoto {
 }
 
 fn inspection() -> Inspection {
-    let template = anxun_app::templates::builtin_for(Area::Gas).unwrap();
+    let template = anxun_app::templates::current_for(Area::Gas).unwrap();
     Inspection::start(
         InspectionId::generate(),
         InspectionKind::RoutinePatrol,
@@ -87,7 +87,7 @@ async fn every_change_gets_the_next_sequence_number_even_after_reopening() {
 async fn drafts_are_saved_as_they_change_and_only_the_newest_waits_to_be_sent() {
     let name = name();
     let db = Db::open_named(&name).await.unwrap();
-    let template = anxun_app::templates::builtin_for(Area::Gas).unwrap();
+    let template = anxun_app::templates::current_for(Area::Gas).unwrap();
     let mut draft = inspection();
     db.apply(Change::Inspection(draft.clone())).await.unwrap();
     let items: Vec<_> = template
@@ -235,7 +235,7 @@ async fn the_schema_has_every_store_and_survives_reopening_at_the_same_version()
 
 /// A completed gas inspection with one failed general item and its finding.
 fn completed_with_finding() -> (Inspection, Vec<anxun_domain::hazard::HazardEvent>) {
-    let template = anxun_app::templates::builtin_for(Area::Gas).unwrap();
+    let template = anxun_app::templates::current_for(Area::Gas).unwrap();
     let mut inspection = inspection();
     let item = template
         .items()

@@ -29,7 +29,7 @@ fn name() -> String {
 }
 
 fn inspection_by(user: UserId) -> Inspection {
-    let template = anxun_app::templates::builtin_for(Area::Gas).unwrap();
+    let template = anxun_app::templates::current_for(Area::Gas).unwrap();
     Inspection::start(
         InspectionId::generate(),
         InspectionKind::RoutinePatrol,
@@ -185,6 +185,7 @@ async fn a_refused_event_is_kept_with_its_reason_and_leaves_the_hazard() {
         sites: vec![site()],
         deleted_sites: Vec::new(),
         hazard_events: vec![report.clone()],
+        templates: Vec::new(),
     })
     .await
     .unwrap();
@@ -264,6 +265,7 @@ async fn a_pulled_page_skips_sites_with_pending_changes_and_orders_events_as_the
         sites: vec![site()],
         deleted_sites: Vec::new(),
         hazard_events: vec![report.clone()],
+        templates: Vec::new(),
     })
     .await
     .unwrap();
@@ -277,6 +279,7 @@ async fn a_pulled_page_skips_sites_with_pending_changes_and_orders_events_as_the
         sites: Vec::new(),
         deleted_sites: Vec::new(),
         hazard_events: vec![dismissed.clone()],
+        templates: Vec::new(),
     })
     .await
     .unwrap();
@@ -361,6 +364,7 @@ async fn a_refused_site_change_pulls_the_servers_sites_again() {
         sites: Vec::new(),
         deleted_sites: Vec::new(),
         hazard_events: Vec::new(),
+        templates: Vec::new(),
     })
     .await
     .unwrap();
@@ -375,6 +379,46 @@ async fn a_refused_site_change_pulls_the_servers_sites_again() {
     assert_eq!(db.refusals().await.unwrap().len(), 1);
     // Pulls skipped the server's version while the change was pending: start again.
     assert_eq!(db.pull_cursor().await.unwrap(), 0);
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn template_versions_received_with_a_page_are_kept_and_become_current() {
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    let shipped = anxun_app::templates::current_for(Area::Gas).unwrap();
+    let mut next = shipped.clone();
+    next.version += 1;
+    next.title.zh.push_str("(2027 修订)");
+    let page = PullResponse {
+        cursor: 3,
+        more: false,
+        sites: Vec::new(),
+        deleted_sites: Vec::new(),
+        hazard_events: Vec::new(),
+        templates: vec![next.clone()],
+    };
+    db.apply_pull(&page).await.unwrap();
+    // The same page again (a retried pull) keeps one copy.
+    db.apply_pull(&page).await.unwrap();
+    assert_eq!(db.received_templates().await.unwrap(), vec![next.clone()]);
+    assert_eq!(db.pull_cursor().await.unwrap(), 3);
+
+    // Reopened, as at the next start: the app reads them in; new inspections get the newest
+    // version, and an inspection made with the shipped one still finds its items.
+    db.close();
+    let db = Db::open_named(&name).await.unwrap();
+    anxun_app::templates::load_received(&db).await;
+    assert_eq!(
+        anxun_app::templates::current_for(Area::Gas),
+        Some(next.clone())
+    );
+    assert_eq!(
+        anxun_app::templates::find(&shipped.reference()),
+        Some(shipped.clone())
+    );
+    anxun_app::templates::receive(Vec::new());
     db.close();
     Db::delete(&name).await.unwrap();
 }

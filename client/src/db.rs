@@ -21,6 +21,7 @@ mod hazards;
 mod meta;
 mod read;
 mod sync;
+mod templates;
 
 pub use read::StoredPhoto;
 pub mod storage;

@@ -48,6 +48,11 @@ pub const OPENAPI_PATH: &str = "/api/openapi.json";
 /// with a [`CreateUserRequest`], answering the [`UserSummary`]. Administrators only.
 pub const ADMIN_USERS_PATH: &str = "/api/admin/users";
 
+/// `POST` (administrators): publish a new version of a checklist template, as the TOML file
+/// (`Content-Type: application/toml`, the format of `domain/templates/`) or as the JSON of a
+/// [`Template`]. Devices receive it with their next pull.
+pub const ADMIN_TEMPLATES_PATH: &str = "/api/admin/templates";
+
 /// `POST`: import sites from a registry spreadsheet (the body is the CSV or XLSX file;
 /// `?dry_run=true` checks without writing); answers a [`SiteImportReport`]. Administrators
 /// only.
@@ -206,6 +211,11 @@ pub struct PullResponse {
     /// Hazard events accepted, in arrival order (the first event of a hazard is its report).
     #[serde(default)]
     pub hazard_events: Vec<crate::hazard::HazardEvent>,
+    /// Checklist template versions published (by an administrator) since the cursor, for every
+    /// user whatever their scope. The device keeps every version: inspections made with an
+    /// older one still show their items; new inspections use the newest.
+    #[serde(default)]
+    pub templates: Vec<Template>,
 }
 
 /// Body of `POST /api/admin/users`: a new account.

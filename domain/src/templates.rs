@@ -7,16 +7,20 @@
 //! - [`parse_template`]: parses and validates one TOML file (the format is documented in
 //!   `domain/templates/README.md`); errors name the file, the item and every problem.
 //! - [`validate`]: the semantic checks alone, for a [`Template`] received as JSON.
+//! - [`check_publish`] and [`current`]: publishing a new version next to the known ones
+//!   (versions only grow; a version, once published, never changes), and the newest of each.
 //!
 //! `GET /api/templates` serves `serde_json::to_value(crate::api::TemplatesResponse { templates })`.
 
 mod error;
+mod publish;
 #[cfg(feature = "toml")]
 mod raw;
 
 use std::collections::BTreeSet;
 
 pub use error::{Location, Problem, TemplateError, TemplateProblem};
+pub use publish::{Publish, PublishError, check_publish, current};
 
 #[cfg(feature = "toml")]
 use crate::site::Area;

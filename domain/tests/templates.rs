@@ -301,3 +301,90 @@ fn problems_in_several_items_are_all_reported() {
         ]
     );
 }
+
+mod publishing {
+    use anxun_domain::{
+        site::Area,
+        templates::{Publish, PublishError, builtin, builtin_for, check_publish, current},
+    };
+
+    fn next_version(area: Area) -> anxun_domain::template::Template {
+        let mut template = builtin_for(area);
+        template.version += 1;
+        template.title.zh.push_str("(修订)");
+        template
+    }
+
+    #[test]
+    fn a_newer_version_is_published_once() {
+        let known = builtin();
+        let next = next_version(Area::Gas);
+        assert_eq!(check_publish(&known, &next), Ok(Publish::New));
+        let mut known = known;
+        known.push(next.clone());
+        assert_eq!(check_publish(&known, &next), Ok(Publish::AlreadyPublished));
+        let current = current(&known);
+        assert_eq!(current.len(), 3);
+        assert_eq!(current[0], next, "the newest gas template is current");
+        assert_eq!(current[1], builtin_for(Area::FactoryWarehouse));
+    }
+
+    #[test]
+    fn a_published_version_never_changes_and_versions_only_grow() {
+        let mut known = builtin();
+        let next = next_version(Area::Ebike);
+        known.push(next.clone());
+
+        let mut changed = next.clone();
+        changed.title.en.push_str(" (edited)");
+        assert_eq!(
+            check_publish(&known, &changed).map_err(|e| e.code()),
+            Err("version_taken")
+        );
+
+        let old = builtin_for(Area::Ebike);
+        let mut older = old.clone();
+        older.title.zh.push('!');
+        assert!(matches!(
+            check_publish(&known, &older),
+            Err(PublishError::VersionTaken { .. })
+        ));
+        let mut between = next.clone();
+        between.version = old.version;
+        between.title.zh.push('?');
+        assert!(check_publish(&known, &between).is_err());
+        let mut skip = next.clone();
+        skip.version += 5;
+        assert_eq!(check_publish(&known, &skip), Ok(Publish::New));
+        let mut stale = next;
+        stale.version = 0;
+        assert!(matches!(
+            check_publish(&known, &stale),
+            Err(PublishError::NotNewer { latest, .. }) if latest == old.version + 1
+        ));
+    }
+
+    #[test]
+    fn a_template_keeps_its_area_and_an_area_its_template() {
+        let known = builtin();
+        let mut moved = next_version(Area::Gas);
+        moved.area = Area::Ebike;
+        let err = check_publish(&known, &moved).unwrap_err();
+        assert_eq!(err.code(), "area_taken", "{err}");
+
+        let mut renamed = next_version(Area::Gas);
+        renamed.id = anxun_domain::template::TemplateId::parse("gas_2027").unwrap();
+        assert_eq!(
+            check_publish(&known, &renamed).unwrap_err().code(),
+            "area_taken"
+        );
+
+        let only_gas: Vec<_> = known.into_iter().take(1).collect();
+        let mut gas_as_ebike = next_version(Area::Gas);
+        gas_as_ebike.area = Area::Ebike;
+        assert_eq!(
+            check_publish(&only_gas, &gas_as_ebike).unwrap_err().code(),
+            "area_changed"
+        );
+    }
+}

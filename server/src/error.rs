@@ -56,6 +56,12 @@ pub enum ApiError {
     /// A readable spreadsheet that cannot be imported as a whole (missing columns, no rows).
     #[error("{0}")]
     BadSheet(String),
+    /// A template file that breaks the template rules (every problem is named).
+    #[error("{0}")]
+    InvalidTemplate(#[from] anxun_domain::templates::TemplateError),
+    /// A valid template that cannot join the published ones.
+    #[error("{0}")]
+    TemplateConflict(#[from] anxun_domain::templates::PublishError),
     #[error("the database is unavailable")]
     DatabaseUnavailable(#[source] sqlx::Error),
     #[error("the app is not built: run `cargo xtask build` or set --static-dir")]
@@ -122,6 +128,8 @@ impl ApiError {
             ApiError::UsernameTaken(_) => (StatusCode::CONFLICT, "username_taken"),
             ApiError::BadFile(_) => (StatusCode::BAD_REQUEST, "bad_file"),
             ApiError::BadSheet(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_sheet"),
+            ApiError::InvalidTemplate(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_template"),
+            ApiError::TemplateConflict(conflict) => (StatusCode::CONFLICT, conflict.code()),
             ApiError::DatabaseUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
             }

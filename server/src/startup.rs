@@ -63,6 +63,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             routes::admin::users::list::get,
             routes::admin::users::create::post
         ))
+        .routes(routes!(routes::admin::templates::publish::post))
         .routes(body_limit(
             routes!(routes::admin::sites::import::post),
             routes::admin::sites::import::MAX_BODY_BYTES,

@@ -26,6 +26,7 @@ pub mod regions;
 pub mod sessions;
 pub mod sites;
 pub mod sync;
+pub mod templates;
 
 /// A connection pool to one of the two backends.
 #[derive(Debug, Clone)]

@@ -42,7 +42,7 @@ pub fn Inspections() -> impl IntoView {
         }
     });
     // The built-in templates: parsed and validated once, embedded in the app.
-    let templates = StoredValue::new(crate::templates::builtin());
+    let templates = StoredValue::new(crate::templates::current());
     let title_of = move |inspection: &Inspection| {
         templates.with_value(|all| {
             all.iter()

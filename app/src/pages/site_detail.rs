@@ -86,7 +86,7 @@ fn site_view(site: Site, inspections: Vec<Inspection>, open: Vec<HazardListItem>
     let applicable: Vec<Template> = site
         .areas()
         .iter()
-        .filter_map(|area| templates::builtin_for(*area))
+        .filter_map(|area| templates::current_for(*area))
         .collect();
     let start = move |template: Template| {
         let Some(db) = state.db() else { return };

@@ -16,6 +16,7 @@ use super::{
     hazards::{HazardRow, view},
     read::parse,
     schema::*,
+    templates::TemplateRow,
 };
 use crate::profile::Profile;
 use anxun_domain::{
@@ -267,7 +268,8 @@ impl Db {
     /// Applies one pulled page and stores its cursor, in one transaction. A site with changes
     /// still in the outbox is not overwritten (the device's version reaches the server next and
     /// comes back). Hazard events are added in the server's order (or marked confirmed if they
-    /// are this device's own), and each touched hazard's list item is rebuilt.
+    /// are this device's own), and each touched hazard's list item is rebuilt; template versions
+    /// the server published are kept (every version: an inspection keeps the one it used).
     pub async fn apply_pull(&self, page: &PullResponse) -> Result<(), DbError> {
         let sites: Vec<(String, SiteRow)> = page
             .sites
@@ -287,10 +289,15 @@ impl Db {
             .iter()
             .map(|event| Ok((event, json(event)?)))
             .collect::<Result<Vec<_>, DbError>>()?;
+        let templates = page
+            .templates
+            .iter()
+            .map(TemplateRow::new)
+            .collect::<Result<Vec<_>, DbError>>()?;
         self.reopening(async || {
             let database = self.database();
             let tx = database
-                .transaction([META, OUTBOX, SITES, HAZARD_EVENTS, HAZARDS])
+                .transaction([META, OUTBOX, SITES, HAZARD_EVENTS, HAZARDS, TEMPLATES])
                 .with_mode(TransactionMode::Readwrite)
                 .with_options(strict())
                 .build()?;
@@ -333,6 +340,10 @@ impl Db {
             put_meta(&tx, EVENT_POS, pos.to_string())?;
             for hazard in touched {
                 reproject(&tx, hazard).await?;
+            }
+            let template_store = tx.object_store(TEMPLATES)?;
+            for row in &templates {
+                template_store.put(row).serde()?;
             }
             put_meta(&tx, PULL_CURSOR, page.cursor.to_string())?;
             tx.commit().await?;

@@ -1,4 +1,5 @@
-//! Administration (administrators only): accounts and the site registry.
+//! Administration (administrators only): accounts, the site registry and checklist templates.
 
 pub mod sites;
+pub mod templates;
 pub mod users;

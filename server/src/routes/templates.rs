@@ -1,7 +1,12 @@
-//! `GET /api/templates`: every checklist template with its items (the built-in ones for now).
+//! `GET /api/templates`: the current checklist templates with their items: for each, the
+//! newest of the shipped version and the versions administrators published.
 
-use anxun_domain::api::{TEMPLATES_PATH, TemplatesResponse};
-use axum::Json;
+use crate::{error::ApiError, state::AppState, store::templates::known_templates};
+use anxun_domain::{
+    api::{TEMPLATES_PATH, TemplatesResponse},
+    templates::current,
+};
+use axum::{Json, extract::State};
 
 /// Every checklist template with its items.
 #[utoipa::path(
@@ -11,6 +16,9 @@ use axum::Json;
     tag = "templates",
     responses((status = 200, description = "The templates, one per area", body = TemplatesResponse))
 )]
-pub async fn get() -> Json<TemplatesResponse> {
-    Json(TemplatesResponse::builtin())
+pub async fn get(State(state): State<AppState>) -> Result<Json<TemplatesResponse>, ApiError> {
+    let published = state.db.published_templates().await?;
+    Ok(Json(TemplatesResponse {
+        templates: current(&known_templates(published)),
+    }))
 }

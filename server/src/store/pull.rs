@@ -1,6 +1,7 @@
 //! Pages of the change log for `GET /api/sync/pull`: the changes above a cursor whose region
 //! the user's scope covers, turned into what a device applies (sites as they are now, deleted
-//! sites, hazard events in arrival order).
+//! sites, hazard events in arrival order), and the checklist template versions published in
+//! the page's range of numbers, for every scope.
 //!
 //! Why the cursor never skips a change: the log's numbers become visible in order
 //! ([`super::changes`]), so once the latest number `head` is visible, every change up to `head`
@@ -88,6 +89,7 @@ impl Db {
                 sites: Vec::new(),
                 deleted_sites: Vec::new(),
                 hazard_events: Vec::new(),
+                templates: Vec::new(),
             });
         }
         let (filter, codes) = scope_filter(scope, "c.", 4);
@@ -129,6 +131,8 @@ impl Db {
             _ => head,
         };
         let mut page = assemble(scope, &rows)?;
+        // Template versions are for everyone; their numbers come from the same counter.
+        page.templates = self.templates_published_between(cursor, next).await?;
         page.cursor = next;
         page.more = full;
         Ok(page)
@@ -190,6 +194,7 @@ pub fn assemble(scope: &Scope, rows: &[PulledRow]) -> Result<PullResponse, Store
         sites,
         deleted_sites,
         hazard_events,
+        templates: Vec::new(),
     })
 }
 

@@ -9,8 +9,9 @@ use crate::{
 };
 use anxun_domain::{
     api::{
-        ADMIN_SITES_IMPORT_PATH, ADMIN_USERS_PATH, HEALTH_PATH, LOGOUT_PATH, ME_PATH, OPENAPI_PATH,
-        PullResponse, PushRequest, SYNC_PULL_PATH, SYNC_PUSH_PATH, TEMPLATES_PATH, photo_path,
+        ADMIN_SITES_IMPORT_PATH, ADMIN_TEMPLATES_PATH, ADMIN_USERS_PATH, HEALTH_PATH, LOGOUT_PATH,
+        ME_PATH, OPENAPI_PATH, PullResponse, PushRequest, SYNC_PULL_PATH, SYNC_PUSH_PATH,
+        TEMPLATES_PATH, photo_path,
     },
     ids::{DeviceId, UserId},
     photo::Sha256Hex,
@@ -320,6 +321,27 @@ async fn the_authorization_matrix_holds_for_every_endpoint(backend: Backend) {
         } else {
             assert!(!matches!(import, 401 | 403), "{who} import: {import}");
         }
+
+        // Publishing a template: administrators of the whole city only (every caller here
+        // holds a district, so even an administrator is refused; the city administrator's
+        // success is in `templates.rs`).
+        let (_, gas) = anxun_domain::templates::BUILTIN_FILES[0];
+        let v2 = gas.replacen("\nversion = 1\n", "\nversion = 2\n", 1);
+        let publish = call(
+            app,
+            caller,
+            Method::POST,
+            ADMIN_TEMPLATES_PATH,
+            Some(("application/toml", v2.into_bytes())),
+        )
+        .await
+        .status()
+        .as_u16();
+        assert_eq!(
+            publish,
+            if signed_in { 403 } else { 401 },
+            "{who} publish template"
+        );
 
         // Signing out: a session ends only itself.
         let logout = call(app, caller, Method::POST, LOGOUT_PATH, None).await;

@@ -1,0 +1,19 @@
+-- Checklist template versions published by administrators (POST /api/admin/templates), next
+-- to the ones shipped in the binary (domain/templates/*.toml). A version, once published, is
+-- never changed or deleted: inspections record the id and version they were made with.
+-- `seq` is a number from change_counter, taken last in the publishing transaction like every
+-- change log entry, so a pull page (cursor, next] carries the versions published in it to
+-- every user, whatever their scope.
+-- sqlite flavour; keep equivalent to migrations/postgres/0007_templates.sql.
+
+CREATE TABLE templates (
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    area TEXT NOT NULL,
+    -- The template as the domain's JSON (anxun_domain::template::Template).
+    doc TEXT NOT NULL,
+    seq BIGINT NOT NULL UNIQUE,
+    published_by BLOB NOT NULL REFERENCES users (id),
+    published_at TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+);

@@ -1,0 +1,3 @@
+//! Checklist templates (administrators whose scope is the whole city).
+
+pub mod publish;
