@@ -20,6 +20,7 @@ use std::{
 
 pub mod accounts;
 pub mod changes;
+pub mod ledger;
 pub mod photo_access;
 pub mod pull;
 pub mod regions;
