@@ -14,7 +14,7 @@ pub mod worklist;
 
 use chrono::{DateTime, Utc};
 
-pub use lifecycle::{HazardAction, HazardEvent, HazardState, TransitionError};
+pub use lifecycle::{HazardAction, HazardActionKind, HazardEvent, HazardState, TransitionError};
 
 use crate::{
     docno::DocNumber,
@@ -52,6 +52,19 @@ impl Severity {
             Severity::Major => "重大",
         }
     }
+
+    /// The stable code (`general`, `major`), as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::General => "general",
+            Severity::Major => "major",
+        }
+    }
+
+    /// Reads a stable code.
+    pub fn parse(code: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 /// Where the hazard came from (来源).
@@ -74,6 +87,47 @@ pub enum HazardSource {
     PublicReport,
     /// 企业自查.
     EnterpriseSelfInspection,
+}
+
+impl HazardSource {
+    /// Every source, in a stable order.
+    pub const ALL: [HazardSource; 6] = [
+        HazardSource::GridPatrol,
+        HazardSource::SpecialCampaign,
+        HazardSource::JointInspection,
+        HazardSource::Hotline12345,
+        HazardSource::PublicReport,
+        HazardSource::EnterpriseSelfInspection,
+    ];
+
+    /// The stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            HazardSource::GridPatrol => "grid_patrol",
+            HazardSource::SpecialCampaign => "special_campaign",
+            HazardSource::JointInspection => "joint_inspection",
+            HazardSource::Hotline12345 => "hotline_12345",
+            HazardSource::PublicReport => "public_report",
+            HazardSource::EnterpriseSelfInspection => "enterprise_self_inspection",
+        }
+    }
+
+    /// Reads a stable code.
+    pub fn parse(code: &str) -> Option<HazardSource> {
+        HazardSource::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The ledger label (来源).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            HazardSource::GridPatrol => "网格巡查",
+            HazardSource::SpecialCampaign => "专项检查",
+            HazardSource::JointInspection => "联合检查",
+            HazardSource::Hotline12345 => "12345",
+            HazardSource::PublicReport => "随手拍",
+            HazardSource::EnterpriseSelfInspection => "企业自查",
+        }
+    }
 }
 
 /// How the level was determined (判定方式).

@@ -108,6 +108,11 @@ impl HazardState {
         }
     }
 
+    /// Reads a stable code.
+    pub fn parse(code: &str) -> Option<HazardState> {
+        HazardState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     /// The ledger label.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -271,6 +276,90 @@ impl HazardAction {
             HazardAction::Close { .. } => "close",
             HazardAction::Dismiss => "dismiss",
         }
+    }
+}
+
+/// The kind of a [`HazardAction`], without its payload: what the ledger offers a user
+/// (see [`allowed_actions`]). Serialised as the action's `type` (`assign`, `close`, ...).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HazardActionKind {
+    /// 交办.
+    Assign,
+    /// 开始整改.
+    StartRectification,
+    /// 当场整改.
+    RectifyOnSpot,
+    /// 提交整改.
+    SubmitRectification,
+    /// 复查 (also the review of a submitted rectification).
+    Reinspect,
+    /// 延期申请.
+    RequestExtension,
+    /// 延期审批.
+    DecideExtension,
+    /// 告知主要负责人/实际控制人.
+    NotifyPrincipal,
+    /// 挂牌督办.
+    ListSupervision,
+    /// 定级变更.
+    ChangeSeverity,
+    /// 退回: a submitted rectification goes back to the responsible party.
+    SendBack,
+    /// 责令复查: a supervisor orders a re-inspection.
+    OrderReinspection,
+    /// 销号.
+    Close,
+    /// 撤销.
+    Dismiss,
+}
+
+impl HazardActionKind {
+    /// Every kind an existing hazard may be offered, in the order the ledger lists them.
+    pub const ALL: [HazardActionKind; 14] = [
+        HazardActionKind::Assign,
+        HazardActionKind::StartRectification,
+        HazardActionKind::RectifyOnSpot,
+        HazardActionKind::SubmitRectification,
+        HazardActionKind::Reinspect,
+        HazardActionKind::RequestExtension,
+        HazardActionKind::DecideExtension,
+        HazardActionKind::NotifyPrincipal,
+        HazardActionKind::ListSupervision,
+        HazardActionKind::ChangeSeverity,
+        HazardActionKind::SendBack,
+        HazardActionKind::OrderReinspection,
+        HazardActionKind::Close,
+        HazardActionKind::Dismiss,
+    ];
+
+    /// The stable name (the action's `type`).
+    pub fn code(self) -> &'static str {
+        match self {
+            HazardActionKind::Assign => "assign",
+            HazardActionKind::StartRectification => "start_rectification",
+            HazardActionKind::RectifyOnSpot => "rectify_on_spot",
+            HazardActionKind::SubmitRectification => "submit_rectification",
+            HazardActionKind::Reinspect => "reinspect",
+            HazardActionKind::RequestExtension => "request_extension",
+            HazardActionKind::DecideExtension => "decide_extension",
+            HazardActionKind::NotifyPrincipal => "notify_principal",
+            HazardActionKind::ListSupervision => "list_supervision",
+            HazardActionKind::ChangeSeverity => "change_severity",
+            HazardActionKind::SendBack => "send_back",
+            HazardActionKind::OrderReinspection => "order_reinspection",
+            HazardActionKind::Close => "close",
+            HazardActionKind::Dismiss => "dismiss",
+        }
+    }
+}
+
+impl std::fmt::Display for HazardActionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 
