@@ -70,6 +70,7 @@ pub struct InspectionSummary {
 }
 
 /// A rate as numerator and denominator.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Ratio {
@@ -210,6 +211,7 @@ pub fn first_pass_rate(hazards: &[HazardSummary]) -> Ratio {
 }
 
 /// Every figure for one group.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Report {
@@ -259,6 +261,7 @@ pub fn report(
 }
 
 /// A grouping dimension.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
@@ -278,7 +281,35 @@ pub enum Dimension {
     Quarter,
 }
 
+impl Dimension {
+    /// Every dimension, in a stable order.
+    pub const ALL: [Dimension; 7] = [
+        Dimension::Area,
+        Dimension::Severity,
+        Dimension::District,
+        Dimension::Street,
+        Dimension::Grid,
+        Dimension::Month,
+        Dimension::Quarter,
+    ];
+
+    /// The stable code used on the wire (`area`, `severity`, `district`, `street`, `grid`,
+    /// `month`, `quarter`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::Area => "area",
+            Dimension::Severity => "severity",
+            Dimension::District => "district",
+            Dimension::Street => "street",
+            Dimension::Grid => "grid",
+            Dimension::Month => "month",
+            Dimension::Quarter => "quarter",
+        }
+    }
+}
+
 /// One coordinate of a group key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
