@@ -8,6 +8,8 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod actions;
+pub mod disposition;
 pub mod filter;
 pub mod qr;
 pub mod routes;

@@ -1,7 +1,8 @@
 //! Saved filters: named ledger views kept in the browser (`localStorage`), as the query
 //! string of their filters (without sort and page).
 
-use crate::filter::LedgerFilter;
+use crate::filter;
+use anxun_domain::api::ledger::LedgerFilter;
 
 /// The `localStorage` key.
 pub const STORAGE_KEY: &str = "anxun.console.saved_filters";
@@ -13,14 +14,14 @@ pub const MAX_SAVED: usize = 50;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SavedFilter {
     pub name: String,
-    /// The filters' query string ([`LedgerFilter::to_query`] of [`LedgerFilter::filters_only`]).
+    /// The filters' query string ([`filter::to_query`] of [`filter::filters_only`]).
     pub query: String,
 }
 
 impl SavedFilter {
     /// The filter it restores (first page, default order).
     pub fn filter(&self) -> LedgerFilter {
-        LedgerFilter::from_query(&self.query).filter
+        filter::from_query(&self.query).filter
     }
 }
 
@@ -66,12 +67,12 @@ impl SavedFilters {
         if name.is_empty() {
             return Err(SaveError::EmptyName);
         }
-        if !filter.is_filtered() {
+        if !filter::is_filtered(filter) {
             return Err(SaveError::NothingFiltered);
         }
         let saved = SavedFilter {
             name: name.to_owned(),
-            query: filter.filters_only().to_query(),
+            query: filter::to_query(&filter::filters_only(filter)),
         };
         match self.0.binary_search_by(|s| s.name.as_str().cmp(name)) {
             Ok(index) => self.0[index] = saved,
@@ -94,17 +95,22 @@ impl SavedFilters {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::{SortKey, StatusFilter};
-    use anxun_domain::{hazard::Severity, site::Area};
+    use anxun_domain::{
+        api::ledger::{LedgerSort, StatusFilter},
+        hazard::Severity,
+        site::Area,
+    };
 
     fn overdue_major() -> LedgerFilter {
-        LedgerFilter {
-            severity: Some(Severity::Major),
-            status: Some(StatusFilter::Overdue),
-            sort: SortKey::Deadline,
-            page: 7,
-            ..LedgerFilter::default()
-        }
+        filter::on_page(
+            &LedgerFilter {
+                severity: Some(Severity::Major),
+                status: Some(StatusFilter::Overdue),
+                sort: LedgerSort::Deadline,
+                ..LedgerFilter::default()
+            },
+            7,
+        )
     }
 
     #[test]
@@ -114,8 +120,8 @@ mod tests {
         let restored = saved.get("重大逾期").unwrap().filter();
         assert_eq!(restored.severity, Some(Severity::Major));
         assert_eq!(restored.status, Some(StatusFilter::Overdue));
-        assert_eq!(restored.page, 1);
-        assert_eq!(restored.sort, SortKey::default());
+        assert_eq!(restored.paging.page.get(), 1);
+        assert_eq!(restored.sort, LedgerSort::default());
     }
 
     #[test]
