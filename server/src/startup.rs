@@ -141,6 +141,8 @@ impl Application {
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
         let photos = PhotoStore::open(&settings.photo_store, &settings.data_dir)?;
         let db = Db::connect(&settings.database).await?;
+        // Ledger columns of rows written before migration 0005 (a no-op afterwards).
+        db.backfill_ledger(chrono::Utc::now()).await?;
         let mut announcements = Vec::new();
         if settings.demo {
             announcements.push(Announcement::Demo(
