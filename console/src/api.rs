@@ -2,6 +2,8 @@
 //! photos and exports as blobs, and one error type. A `401` ends the session here, so every
 //! screen goes back to the sign-in form.
 
+mod stats;
+
 use crate::session::SessionState;
 use anxun_domain::{
     api::{

@@ -9,9 +9,12 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod actions;
+pub mod charts;
+pub mod dashboard;
 pub mod disposition;
 pub mod filter;
 pub mod qr;
+pub mod quarterly;
 pub mod routes;
 pub mod saved;
 

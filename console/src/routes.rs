@@ -1,7 +1,10 @@
 //! The console's screens and their paths: the only place route strings are written. Every
 //! path starts with [`BASE`], where the server serves the console.
 
-use anxun_domain::ids::{HazardId, SiteId};
+use anxun_domain::{
+    documents::DocumentKind,
+    ids::{HazardId, InspectionId, SiteId},
+};
 
 /// Where the console is served.
 pub const BASE: &str = "/console";
@@ -15,8 +18,8 @@ pub enum Page {
 }
 
 impl Page {
-    /// The screens in navigation order. The dashboard is listed once its screen exists.
-    pub const NAV: [Page; 2] = [Page::Ledger, Page::Sites];
+    /// The screens in navigation order.
+    pub const NAV: [Page; 3] = [Page::Ledger, Page::Sites, Page::Dashboard];
 
     /// A short stable name, for test ids and styling.
     pub fn id(self) -> &'static str {
@@ -81,6 +84,37 @@ pub fn site_import() -> String {
     format!("{}/import", Page::Sites.path())
 }
 
+/// The dashboard with a query string (without `?`; empty for the default view).
+pub fn dashboard(query: &str) -> String {
+    if query.is_empty() {
+        Page::Dashboard.path()
+    } else {
+        format!("{}?{query}", Page::Dashboard.path())
+    }
+}
+
+/// The path segment of the printable quarterly report, below the dashboard.
+pub const QUARTERLY_SEGMENT: &str = "quarterly";
+
+/// The printable quarterly statistics report (`year=…&quarter=…`, or empty for the last
+/// quarter ended).
+pub fn quarterly(query: &str) -> String {
+    let path = format!("{}/{QUARTERLY_SEGMENT}", Page::Dashboard.path());
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// The path segment of the printable inspection documents.
+pub const INSPECTIONS_SEGMENT: &str = "inspections";
+
+/// An inspection's printable record (现场检查记录) or rectification notice (整改通知书).
+pub fn inspection_document(id: InspectionId, kind: DocumentKind) -> String {
+    format!("{BASE}/{INSPECTIONS_SEGMENT}/{id}/{}", kind.segment())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +135,20 @@ mod tests {
         assert_eq!(Page::from_path(&sign_in()), None);
         assert_eq!(ledger(""), "/console/hazards");
         assert_eq!(ledger("area=gas"), "/console/hazards?area=gas");
+        assert_eq!(dashboard(""), "/console/dashboard");
+        assert_eq!(
+            Page::from_path(&quarterly("year=2026&quarter=3")),
+            Some(Page::Dashboard)
+        );
+        assert_eq!(quarterly(""), "/console/dashboard/quarterly");
+        let inspection = InspectionId::generate();
+        assert_eq!(
+            inspection_document(inspection, DocumentKind::Notice),
+            format!("/console/inspections/{inspection}/notice")
+        );
+        assert_eq!(
+            Page::from_path(&inspection_document(inspection, DocumentKind::Record)),
+            None
+        );
     }
 }
