@@ -118,6 +118,13 @@ impl ActionForm {
     }
 }
 
+/// The kind of an action, for the history (`None` for the report that opened the hazard).
+pub fn kind(action: &HazardAction) -> Option<HazardActionKind> {
+    let value = serde_json::to_value(action).ok()?;
+    let code = value.get("type")?.as_str()?;
+    HazardActionKind::ALL.into_iter().find(|k| k.code() == code)
+}
+
 /// The end of a day in Shanghai (23:59:59): a deadline given as a date.
 pub fn end_of_day(date: &str) -> Option<DateTime<Utc>> {
     let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
@@ -211,6 +218,15 @@ mod tests {
         );
         form.document = "沪徐安委办〔2026〕3号".into();
         assert!(form.build(HazardActionKind::ListSupervision).is_ok());
+    }
+
+    #[test]
+    fn actions_name_their_kind() {
+        assert_eq!(kind(&HazardAction::Dismiss), Some(HazardActionKind::Dismiss));
+        assert_eq!(
+            kind(&HazardAction::Close { approval: None }),
+            Some(HazardActionKind::Close)
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@
 pub mod actions;
 pub mod disposition;
 pub mod filter;
+#[cfg(target_arch = "wasm32")]
+pub mod labels;
 pub mod qr;
 pub mod routes;
 pub mod saved;
