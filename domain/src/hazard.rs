@@ -14,7 +14,9 @@ pub mod worklist;
 
 use chrono::{DateTime, Utc};
 
-pub use lifecycle::{HazardAction, HazardActionKind, HazardEvent, HazardState, TransitionError};
+pub use lifecycle::{
+    HazardAction, HazardActionKind, HazardEvent, HazardState, TransitionError, allowed_actions,
+};
 
 use crate::{
     docno::DocNumber,
@@ -431,6 +433,77 @@ pub struct SeverityChange {
     pub by: Actor,
 }
 
+/// Whom a notification went to (主要负责人 or 实际控制人).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalRole {
+    /// 主要负责人.
+    Principal,
+    /// 实际控制人.
+    ActualController,
+}
+
+/// How the principal was notified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationMethod {
+    /// 当面告知.
+    InPerson,
+    /// 电话告知.
+    Phone,
+    /// 书面告知 (a written notice served).
+    Written,
+    /// 短信或即时消息.
+    Message,
+}
+
+/// A record that the principal or actual controller was told of the hazard.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct PrincipalNotification {
+    /// Who was told.
+    pub person: Text,
+    /// As what.
+    pub role: PrincipalRole,
+    /// When they were told.
+    pub notified_at: DateTime<Utc>,
+    /// How.
+    pub method: NotificationMethod,
+    /// When it was recorded (effective time).
+    pub at: DateTime<Utc>,
+    /// Recorded by.
+    pub by: Actor,
+}
+
+/// 退回: a submitted rectification returned to the responsible party without a re-inspection.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct SendBack {
+    /// Why.
+    pub reason: Text,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// By whom (a supervisor or administrator).
+    pub by: Actor,
+}
+
+/// 责令复查: a supervisor's order to re-inspect, pending until the next re-inspection.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct ReinspectionOrder {
+    /// By when the re-inspection is due.
+    pub due: Option<DateTime<Utc>>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// By whom.
+    pub by: Actor,
+}
+
 /// A hazard and its complete history. Built only by [`Hazard::report`], [`Hazard::apply`] and
 /// [`Hazard::replay`]; read through getters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -457,6 +530,9 @@ pub struct Hazard {
     reinspection_failures: u32,
     closure: Option<Closure>,
     dismissal: Option<Dismissal>,
+    notifications: Vec<PrincipalNotification>,
+    send_backs: Vec<SendBack>,
+    reinspection_order: Option<ReinspectionOrder>,
     last_at: DateTime<Utc>,
     history: Vec<HazardEvent>,
 }
@@ -537,6 +613,18 @@ impl Hazard {
     /// 撤销.
     pub fn dismissal(&self) -> Option<&Dismissal> {
         self.dismissal.as_ref()
+    }
+    /// Notifications of the principal or actual controller (告知主要负责人/实际控制人).
+    pub fn notifications(&self) -> &[PrincipalNotification] {
+        &self.notifications
+    }
+    /// Submissions sent back (退回).
+    pub fn send_backs(&self) -> &[SendBack] {
+        &self.send_backs
+    }
+    /// A pending order to re-inspect (责令复查).
+    pub fn reinspection_order(&self) -> Option<&ReinspectionOrder> {
+        self.reinspection_order.as_ref()
     }
     /// Every event applied, in order.
     pub fn history(&self) -> &[HazardEvent] {

@@ -46,6 +46,8 @@ pub const BEARER: &str = "bearer";
         (name = "sync", description = "Offline sync: pushing a device's outbox"),
         (name = "photos", description = "Photos by the SHA-256 of their bytes"),
         (name = "admin", description = "Accounts and the site registry (administrators only)"),
+        (name = "ledger", description = "The hazard ledger, sites and inspection records (supervisors and administrators)"),
+        (name = "exports", description = "The ledger as CSV and XLSX, streamed (supervisors and administrators)"),
     )
 )]
 pub struct ApiDoc;
