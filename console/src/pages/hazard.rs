@@ -13,7 +13,7 @@ use crate::{
 };
 use anxun_domain::{
     api::ledger::{ActionRequest, HazardDetail},
-    hazard::HazardActionKind,
+    hazard::{HazardActionKind, NotificationMethod, PrincipalRole},
     ids::HazardId,
 };
 use leptos::prelude::*;
@@ -162,7 +162,7 @@ fn Detail(
                 <h2>{t_string!(i18n, hazard.history)}</h2>
                 <ol class="history" data-testid="history">
                     {found.events.iter().map(|record| {
-                        let kind = crate::actions::kind(&record.event.action);
+                        let kind = record.event.action.kind();
                         view! {
                             <li>
                                 <time>{labels::time(record.event.at)}</time> " "
@@ -213,7 +213,7 @@ fn ActionPanel(
     let busy = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let (action, reason) = match form.get_untracked().build(kind) {
+        let (action, reason) = match form.get_untracked().build(kind, chrono::Utc::now()) {
             Ok(built) => built,
             Err(failure) => {
                 form_error.set(Some(failure));
@@ -255,6 +255,7 @@ fn ActionPanel(
     let (document, set_document) = text(|f| f.document.clone(), |f, v| f.document = v);
     let (approval, set_approval) = text(|f| f.approval.clone(), |f, v| f.approval = v);
     let (reason, set_reason) = text(|f| f.reason.clone(), |f, v| f.reason = v);
+    let (person, set_person) = text(|f| f.person.clone(), |f, v| f.person = v);
     let yes_label = match kind {
         HazardActionKind::DecideExtension => Some(t_string!(i18n, hazard.approve)),
         HazardActionKind::Reinspect => Some(t_string!(i18n, hazard.passed)),
@@ -276,6 +277,41 @@ fn ActionPanel(
                 <input name="document" prop:value=document on:input=set_document required /></label>
             <label>{t_string!(i18n, ledger.col_deadline)}
                 <input name="deadline" type="date" prop:value=deadline on:input=set_deadline required /></label>
+        }.into_any(),
+        HazardActionKind::NotifyPrincipal => view! {
+            <label>{t_string!(i18n, hazard.person)}
+                <input name="person" prop:value=person on:input=set_person required /></label>
+            <label>{t_string!(i18n, hazard.principal_role)}
+                <select name="principal_role" on:change=move |event| {
+                    let role = if event_target_value(&event) == "actual_controller" {
+                        PrincipalRole::ActualController
+                    } else {
+                        PrincipalRole::Principal
+                    };
+                    form.update(|f| f.principal_role = role);
+                }>
+                    <option value="principal">{t_string!(i18n, hazard.principal)}</option>
+                    <option value="actual_controller">{t_string!(i18n, hazard.actual_controller)}</option>
+                </select></label>
+            <label>{t_string!(i18n, hazard.method)}
+                <select name="method" on:change=move |event| {
+                    let method = match event_target_value(&event).as_str() {
+                        "phone" => NotificationMethod::Phone,
+                        "written" => NotificationMethod::Written,
+                        "message" => NotificationMethod::Message,
+                        _ => NotificationMethod::InPerson,
+                    };
+                    form.update(|f| f.method = method);
+                }>
+                    <option value="in_person">{t_string!(i18n, hazard.in_person)}</option>
+                    <option value="phone">{t_string!(i18n, hazard.phone)}</option>
+                    <option value="written">{t_string!(i18n, hazard.written)}</option>
+                    <option value="message">{t_string!(i18n, hazard.message)}</option>
+                </select></label>
+        }.into_any(),
+        HazardActionKind::OrderReinspection => view! {
+            <label>{t_string!(i18n, hazard.due)}
+                <input name="deadline" type="date" prop:value=deadline on:input=set_deadline /></label>
         }.into_any(),
         HazardActionKind::Close => view! {
             <label>{t_string!(i18n, hazard.approval)}
@@ -311,6 +347,8 @@ fn ActionPanel(
                     FormError::Document => t_string!(i18n, hazard.need_document),
                     FormError::Reason => t_string!(i18n, hazard.need_reason),
                     FormError::NotOffered => t_string!(i18n, hazard.not_offered),
+                    FormError::Person => t_string!(i18n, hazard.need_person),
+                    FormError::Date => t_string!(i18n, hazard.need_deadline),
                 };
                 view! { <p class="error" role="alert">{text}</p> }
             })}
