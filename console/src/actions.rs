@@ -5,7 +5,9 @@
 
 use anxun_domain::{
     api::ledger::{ActionRequest, shanghai_midnight},
-    hazard::{HazardAction, HazardActionKind, ResponsibleParty},
+    hazard::{
+        HazardAction, HazardActionKind, NotificationMethod, PrincipalRole, ResponsibleParty,
+    },
     ids::EventId,
     text::Text,
 };
@@ -39,12 +41,16 @@ pub enum FormError {
     Document,
     #[error("a reason is required")]
     Reason,
+    #[error("the person notified is required")]
+    Person,
+    #[error("the date is not a date (YYYY-MM-DD)")]
+    Date,
     #[error("this action has no form in the console")]
     NotOffered,
 }
 
 /// What the user typed and chose, as text; [`ActionForm::build`] parses it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionForm {
     /// 整改责任单位/责任人 (assign).
     pub responsible: String,
@@ -63,13 +69,38 @@ pub struct ActionForm {
     /// Why (required for a refusal, a failed review, a send back, a dismissal, a change of
     /// level).
     pub reason: String,
+    /// Who was notified (notify the principal).
+    pub person: String,
+    /// 主要负责人 or 实际控制人 (notify the principal).
+    pub principal_role: PrincipalRole,
+    /// How (notify the principal).
+    pub method: NotificationMethod,
+}
+
+impl Default for ActionForm {
+    fn default() -> ActionForm {
+        ActionForm {
+            responsible: String::new(),
+            requirement: String::new(),
+            deadline: String::new(),
+            authority: String::new(),
+            document: String::new(),
+            approval: String::new(),
+            yes: false,
+            reason: String::new(),
+            person: String::new(),
+            principal_role: PrincipalRole::Principal,
+            method: NotificationMethod::InPerson,
+        }
+    }
 }
 
 impl ActionForm {
-    /// The action and its reason.
+    /// The action and its reason; `now` is when a notification is recorded as made.
     pub fn build(
         &self,
         kind: HazardActionKind,
+        now: DateTime<Utc>,
     ) -> Result<(HazardAction, Option<Text>), FormError> {
         let reason = Text::parse(&self.reason).ok();
         let need_reason = || reason.clone().ok_or(FormError::Reason);
@@ -112,6 +143,23 @@ impl ActionForm {
                 need_reason()?;
                 HazardAction::Dismiss
             }
+            HazardActionKind::SendBack => {
+                need_reason()?;
+                HazardAction::SendBack
+            }
+            HazardActionKind::NotifyPrincipal => HazardAction::NotifyPrincipal {
+                person: Text::parse(&self.person).map_err(|_| FormError::Person)?,
+                role: self.principal_role,
+                at: now,
+                method: self.method,
+            },
+            HazardActionKind::OrderReinspection => HazardAction::OrderReinspection {
+                due: if self.deadline.trim().is_empty() {
+                    None
+                } else {
+                    Some(end_of_day(&self.deadline).ok_or(FormError::Date)?)
+                },
+            },
             _ => return Err(FormError::NotOffered),
         };
         Ok((action, reason))
@@ -147,20 +195,24 @@ pub fn request_for(
 mod tests {
     use super::*;
 
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T08:00:00Z".parse().unwrap()
+    }
+
     #[test]
     fn an_assignment_needs_a_party_and_a_deadline_at_the_end_of_the_day() {
         let mut form = ActionForm::default();
         assert_eq!(
-            form.build(HazardActionKind::Assign).unwrap_err(),
+            form.build(HazardActionKind::Assign, now()).unwrap_err(),
             FormError::Responsible
         );
         form.responsible = "某某餐饮店 张三".into();
         assert_eq!(
-            form.build(HazardActionKind::Assign).unwrap_err(),
+            form.build(HazardActionKind::Assign, now()).unwrap_err(),
             FormError::Deadline
         );
         form.deadline = "2026-12-01".into();
-        let (action, reason) = form.build(HazardActionKind::Assign).unwrap();
+        let (action, reason) = form.build(HazardActionKind::Assign, now()).unwrap();
         let HazardAction::Assign { deadline, .. } = action else {
             panic!("{action:?}")
         };
@@ -177,19 +229,19 @@ mod tests {
             HazardActionKind::Reinspect,
             HazardActionKind::Dismiss,
         ] {
-            assert_eq!(form.build(kind).unwrap_err(), FormError::Reason, "{kind}");
+            assert_eq!(form.build(kind, now()).unwrap_err(), FormError::Reason, "{kind}");
         }
         let form = ActionForm {
             yes: true,
             ..ActionForm::default()
         };
-        assert!(form.build(HazardActionKind::DecideExtension).is_ok());
-        assert!(form.build(HazardActionKind::Reinspect).is_ok());
+        assert!(form.build(HazardActionKind::DecideExtension, now()).is_ok());
+        assert!(form.build(HazardActionKind::Reinspect, now()).is_ok());
         let form = ActionForm {
             reason: "重复上报".into(),
             ..ActionForm::default()
         };
-        let (action, reason) = form.build(HazardActionKind::Dismiss).unwrap();
+        let (action, reason) = form.build(HazardActionKind::Dismiss, now()).unwrap();
         assert_eq!(action, HazardAction::Dismiss);
         assert_eq!(reason.unwrap().as_str(), "重复上报");
     }
@@ -201,16 +253,49 @@ mod tests {
             ..ActionForm::default()
         };
         assert_eq!(
-            form.build(HazardActionKind::ListSupervision).unwrap_err(),
+            form.build(HazardActionKind::ListSupervision, now()).unwrap_err(),
             FormError::Authority
         );
         form.authority = "区安委办".into();
         assert_eq!(
-            form.build(HazardActionKind::ListSupervision).unwrap_err(),
+            form.build(HazardActionKind::ListSupervision, now()).unwrap_err(),
             FormError::Document
         );
         form.document = "沪徐安委办〔2026〕3号".into();
-        assert!(form.build(HazardActionKind::ListSupervision).is_ok());
+        assert!(form.build(HazardActionKind::ListSupervision, now()).is_ok());
+    }
+
+    #[test]
+    fn every_console_action_builds_from_a_complete_form() {
+        let form = ActionForm {
+            responsible: "张三".into(),
+            deadline: "2026-12-01".into(),
+            authority: "区安委办".into(),
+            document: "〔2026〕3号".into(),
+            yes: true,
+            reason: "说明".into(),
+            person: "李四".into(),
+            ..ActionForm::default()
+        };
+        for kind in CONSOLE_ACTIONS {
+            let (action, _) = form.build(kind, now()).unwrap();
+            assert_eq!(action.kind(), Some(kind));
+        }
+    }
+
+    #[test]
+    fn a_notification_names_the_person_and_a_send_back_its_reason() {
+        let form = ActionForm::default();
+        assert_eq!(
+            form.build(HazardActionKind::NotifyPrincipal, now()).unwrap_err(),
+            FormError::Person
+        );
+        assert_eq!(
+            form.build(HazardActionKind::SendBack, now()).unwrap_err(),
+            FormError::Reason
+        );
+        let (action, _) = form.build(HazardActionKind::OrderReinspection, now()).unwrap();
+        assert_eq!(action, HazardAction::OrderReinspection { due: None });
     }
 
     #[test]

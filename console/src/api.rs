@@ -216,7 +216,8 @@ impl Api {
         if response.ok() {
             return Ok(response);
         }
-        if status == 401 {
+        // A 401 with a token is an ended session; without one it is a failed sign-in.
+        if status == 401 && self.session.token().is_some() {
             self.session.end();
             return Err(ApiError::SessionEnded);
         }

@@ -13,6 +13,8 @@ pub mod charts;
 pub mod dashboard;
 pub mod disposition;
 pub mod filter;
+#[cfg(target_arch = "wasm32")]
+pub mod labels;
 pub mod qr;
 pub mod quarterly;
 pub mod routes;

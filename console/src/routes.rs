@@ -9,6 +9,9 @@ use anxun_domain::{
 /// Where the console is served.
 pub const BASE: &str = "/console";
 
+/// [`BASE`] as the route table's first segment.
+pub const BASE_SEGMENT: &str = "console";
+
 /// A screen in the console's navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {

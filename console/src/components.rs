@@ -1,0 +1,5 @@
+//! View pieces with props in and callbacks out.
+
+pub mod layout;
+pub mod photo;
+pub mod rows;

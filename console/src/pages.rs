@@ -1,0 +1,10 @@
+//! One module per screen.
+
+pub mod hazard;
+pub mod ledger;
+pub mod not_found;
+pub mod sign_in;
+pub mod site;
+pub mod site_code;
+pub mod site_import;
+pub mod sites;
