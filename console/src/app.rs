@@ -4,7 +4,7 @@ use crate::{
     components::layout::Layout,
     i18n::{I18nContextProvider, I18nSubContextProvider},
     locale, pages,
-    routes::{BASE_SEGMENT as CONSOLE, Page},
+    routes::{BASE_SEGMENT as CONSOLE, INSPECTIONS_SEGMENT, Page, QUARTERLY_SEGMENT},
     session,
 };
 use leptos::prelude::*;
@@ -43,6 +43,27 @@ pub fn App() -> impl IntoView {
                             <Route
                                 path=(StaticSegment(CONSOLE), StaticSegment(Page::Sites.segment()))
                                 view=pages::sites::Sites
+                            />
+                            <Route
+                                path=(StaticSegment(CONSOLE), StaticSegment(Page::Dashboard.segment()))
+                                view=pages::dashboard::Dashboard
+                            />
+                            <Route
+                                path=(
+                                    StaticSegment(CONSOLE),
+                                    StaticSegment(Page::Dashboard.segment()),
+                                    StaticSegment(QUARTERLY_SEGMENT),
+                                )
+                                view=pages::quarterly::QuarterlyReportPage
+                            />
+                            <Route
+                                path=(
+                                    StaticSegment(CONSOLE),
+                                    StaticSegment(INSPECTIONS_SEGMENT),
+                                    ParamSegment("id"),
+                                    ParamSegment("document"),
+                                )
+                                view=pages::inspection_document::InspectionDocument
                             />
                             <Route
                                 path=(

@@ -58,11 +58,12 @@ pub fn BarChartView(chart: BarChart, #[prop(into)] title: String) -> impl IntoVi
             }
         })
         .collect_view();
+    let label_text = title.clone();
     view! {
         <svg
             class="chart bar-chart"
             role="img"
-            aria-label=title.clone()
+            aria-label=label_text
             viewBox=format!("0 0 {} {}", fmt(chart.width), fmt(chart.height))
             preserveAspectRatio="xMinYMin meet"
         >
@@ -77,11 +78,12 @@ pub fn BarChartView(chart: BarChart, #[prop(into)] title: String) -> impl IntoVi
 #[component]
 pub fn StepChartView(chart: StepChart, #[prop(into)] title: String) -> impl IntoView {
     let goal = chart.goal;
+    let label_text = title.clone();
     view! {
         <svg
             class="chart step-chart"
             role="img"
-            aria-label=title.clone()
+            aria-label=label_text
             viewBox=format!("0 0 {} {}", fmt(chart.width), fmt(chart.height))
             preserveAspectRatio="xMinYMin meet"
         >

@@ -268,7 +268,10 @@ pub fn Dashboard() -> impl IntoView {
                     })
             }}
             <Transition fallback=move || view! { <p>{t_string!(i18n, loading)}</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let regroup = regroup.clone();
+                    let chart_figure = chart_figure.clone();
+                    Suspend::new(async move {
                     match stats.await {
                         Err(error) => {
                             view! { <p class="error" role="alert">{labels::error(i18n, &error)}</p> }
@@ -276,11 +279,12 @@ pub fn Dashboard() -> impl IntoView {
                         }
                         Ok(response) => {
                             let view = current.get_untracked();
-                            report_view(i18n, response, view, regroup.clone(), chart_figure.clone())
+                            report_view(i18n, response, view, regroup, chart_figure)
                                 .into_any()
                         }
                     }
-                })}
+                    })
+                }}
             </Transition>
         </section>
     }

@@ -13,6 +13,7 @@ use crate::{
 };
 use anxun_domain::{
     api::ledger::{ActionRequest, HazardDetail},
+    documents::DocumentKind,
     hazard::{HazardActionKind, NotificationMethod, PrincipalRole},
     ids::HazardId,
 };
@@ -109,6 +110,18 @@ fn Detail(
                 <dd>{labels::source(i18n, details.source)}</dd>
                 <dt>{t_string!(i18n, ledger.col_reported_at)}</dt>
                 <dd>{labels::time(hazard.reported_at())}</dd>
+                {details.inspection.map(|inspection| view! {
+                    <dt>{t_string!(i18n, documents.printables)}</dt>
+                    <dd class="printables">
+                        <A href=routes::inspection_document(inspection, DocumentKind::Record) attr:data-testid="hazard-record-link">
+                            {t_string!(i18n, documents.record)}
+                        </A>
+                        " "
+                        <A href=routes::inspection_document(inspection, DocumentKind::Notice) attr:data-testid="hazard-notice-link">
+                            {t_string!(i18n, documents.notice)}
+                        </A>
+                    </dd>
+                })}
                 <dt>{t_string!(i18n, ledger.col_deadline)}</dt>
                 <dd data-testid="detail-deadline">{hazard.deadline().map(labels::date)}</dd>
                 {hazard.assignment().map(|a| view! {

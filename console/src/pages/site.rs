@@ -8,7 +8,7 @@ use crate::{
     i18n::{t_string, use_i18n},
     labels, routes,
 };
-use anxun_domain::{api::ledger::LedgerFilter, ids::SiteId};
+use anxun_domain::{api::ledger::LedgerFilter, documents::DocumentKind, ids::SiteId};
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
@@ -66,6 +66,7 @@ pub fn SitePage() -> impl IntoView {
                                     <th>{t_string!(i18n, sites.inspector)}</th>
                                     <th>{t_string!(i18n, sites.findings)}</th>
                                     <th>{t_string!(i18n, sites.completed)}</th>
+                                    <th>{t_string!(i18n, documents.printables)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {found.inspections.into_iter().map(|row| view! {
@@ -75,6 +76,15 @@ pub fn SitePage() -> impl IntoView {
                                             <td>{row.inspector.name}</td>
                                             <td>{row.findings}</td>
                                             <td>{row.completed_at.map(labels::time)}</td>
+                                            <td class="printables">
+                                                <A href=routes::inspection_document(row.id, DocumentKind::Record) attr:data-testid="inspection-record-link">
+                                                    {t_string!(i18n, documents.record)}
+                                                </A>
+                                                " "
+                                                <A href=routes::inspection_document(row.id, DocumentKind::Notice) attr:data-testid="inspection-notice-link">
+                                                    {t_string!(i18n, documents.notice)}
+                                                </A>
+                                            </td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
