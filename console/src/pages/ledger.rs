@@ -354,8 +354,18 @@ pub fn Ledger() -> impl IntoView {
 
 /// The filter form's fields, by query parameter name.
 const FILTER_FIELDS: [&str; 12] = [
-    "q", "area", "severity", "status", "source", "district", "street", "grid", "site",
-    "inspector", "from", "to",
+    "q",
+    "area",
+    "severity",
+    "status",
+    "source",
+    "district",
+    "street",
+    "grid",
+    "site",
+    "inspector",
+    "from",
+    "to",
 ];
 
 /// Saves a downloaded file under its name (an object URL on a temporary link).
