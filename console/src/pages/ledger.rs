@@ -385,5 +385,12 @@ fn save_blob(blob: &web_sys::Blob, name: &str) {
             let _ = body.remove_child(&link);
         }
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoked a minute later: the browser reads the blob after the click has returned.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    }
 }
