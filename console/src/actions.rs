@@ -5,9 +5,7 @@
 
 use anxun_domain::{
     api::ledger::{ActionRequest, shanghai_midnight},
-    hazard::{
-        HazardAction, HazardActionKind, NotificationMethod, PrincipalRole, ResponsibleParty,
-    },
+    hazard::{HazardAction, HazardActionKind, NotificationMethod, PrincipalRole, ResponsibleParty},
     ids::EventId,
     text::Text,
 };
@@ -229,7 +227,11 @@ mod tests {
             HazardActionKind::Reinspect,
             HazardActionKind::Dismiss,
         ] {
-            assert_eq!(form.build(kind, now()).unwrap_err(), FormError::Reason, "{kind}");
+            assert_eq!(
+                form.build(kind, now()).unwrap_err(),
+                FormError::Reason,
+                "{kind}"
+            );
         }
         let form = ActionForm {
             yes: true,
@@ -253,12 +255,14 @@ mod tests {
             ..ActionForm::default()
         };
         assert_eq!(
-            form.build(HazardActionKind::ListSupervision, now()).unwrap_err(),
+            form.build(HazardActionKind::ListSupervision, now())
+                .unwrap_err(),
             FormError::Authority
         );
         form.authority = "区安委办".into();
         assert_eq!(
-            form.build(HazardActionKind::ListSupervision, now()).unwrap_err(),
+            form.build(HazardActionKind::ListSupervision, now())
+                .unwrap_err(),
             FormError::Document
         );
         form.document = "沪徐安委办〔2026〕3号".into();
@@ -287,14 +291,17 @@ mod tests {
     fn a_notification_names_the_person_and_a_send_back_its_reason() {
         let form = ActionForm::default();
         assert_eq!(
-            form.build(HazardActionKind::NotifyPrincipal, now()).unwrap_err(),
+            form.build(HazardActionKind::NotifyPrincipal, now())
+                .unwrap_err(),
             FormError::Person
         );
         assert_eq!(
             form.build(HazardActionKind::SendBack, now()).unwrap_err(),
             FormError::Reason
         );
-        let (action, _) = form.build(HazardActionKind::OrderReinspection, now()).unwrap();
+        let (action, _) = form
+            .build(HazardActionKind::OrderReinspection, now())
+            .unwrap();
         assert_eq!(action, HazardAction::OrderReinspection { due: None });
     }
 

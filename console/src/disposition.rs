@@ -17,9 +17,10 @@ pub fn filename(header: &str) -> Option<String> {
                     .split_once("''")
                     .map(|(_, encoded)| encoded)
                     .unwrap_or(value);
-                extended = form_urlencoded::parse(format!("x={}", encoded.replace('+', "%2B")).as_bytes())
-                    .next()
-                    .map(|(_, v)| v.into_owned());
+                extended =
+                    form_urlencoded::parse(format!("x={}", encoded.replace('+', "%2B")).as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned());
             }
             _ => {}
         }
@@ -44,7 +45,10 @@ mod tests {
             filename("attachment; filename=\"x.csv\"; filename*=UTF-8''%E9%9A%90%E6%82%A3.csv"),
             Some("隐患.csv".into())
         );
-        assert_eq!(filename("attachment; filename=\"../a/b.csv\""), Some(".._a_b.csv".into()));
+        assert_eq!(
+            filename("attachment; filename=\"../a/b.csv\""),
+            Some(".._a_b.csv".into())
+        );
         assert_eq!(filename("attachment"), None);
     }
 }

@@ -156,7 +156,10 @@ mod tests {
         let mut saved = SavedFilters::default();
         saved.save("x", &overdue_major()).unwrap();
         assert_eq!(SavedFilters::from_json(Some(&saved.to_json())), saved);
-        assert_eq!(SavedFilters::from_json(Some("{not json")), SavedFilters::default());
+        assert_eq!(
+            SavedFilters::from_json(Some("{not json")),
+            SavedFilters::default()
+        );
         assert_eq!(SavedFilters::from_json(None), SavedFilters::default());
     }
 }

@@ -24,7 +24,8 @@ impl SessionState {
     }
 
     pub fn token(self) -> Option<String> {
-        self.0.with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+        self.0
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
     }
 
     pub fn user(self) -> Option<SignedInUser> {

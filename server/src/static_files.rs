@@ -276,10 +276,21 @@ mod tests {
 
     #[test]
     fn console_paths_belong_to_the_console_and_nothing_else_does() {
-        for path in ["/console", "/console/", "/console/hazards/0193", "/console/c-0123456789abcdef.js"] {
+        for path in [
+            "/console",
+            "/console/",
+            "/console/hazards/0193",
+            "/console/c-0123456789abcdef.js",
+        ] {
             assert_eq!(Bundle::of(path), Bundle::Console, "{path}");
         }
-        for path in ["/", "/consoles", "/console.js", "/sites/console", "/index.html"] {
+        for path in [
+            "/",
+            "/consoles",
+            "/console.js",
+            "/sites/console",
+            "/index.html",
+        ] {
             assert_eq!(Bundle::of(path), Bundle::App, "{path}");
         }
     }

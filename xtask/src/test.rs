@@ -87,7 +87,9 @@ pub fn test(args: &[String]) -> Result<()> {
         ]),
     ));
 
-    step("Native unit, property and integration tests (domain, console logic, service worker, xtask)");
+    step(
+        "Native unit, property and integration tests (domain, console logic, service worker, xtask)",
+    );
     outcomes.push(suite(
         "native tests",
         cargo().args([

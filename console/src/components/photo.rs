@@ -26,7 +26,10 @@ pub fn Photo(hash: Sha256Hex, alt: String) -> impl IntoView {
     let alt = StoredValue::new(alt);
     move || match url.get() {
         None => view! { <span class="photo loading">{t_string!(i18n, loading)}</span> }.into_any(),
-        Some(None) => view! { <span class="photo missing">{t_string!(i18n, hazard.photo_missing)}</span> }.into_any(),
+        Some(None) => {
+            view! { <span class="photo missing">{t_string!(i18n, hazard.photo_missing)}</span> }
+                .into_any()
+        }
         Some(Some(src)) => {
             let full = src.clone();
             view! {

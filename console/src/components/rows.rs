@@ -24,7 +24,7 @@ pub fn HazardTable(
         match (key, sorting) {
             (Some(key), Some(current)) => {
                 let href = routes::ledger(&filter::to_query(&filter::sorted_by(&current, key)));
-                let sorted = (current.sort == key).then(|| match current.dir {
+                let sorted = (current.sort == key).then_some(match current.dir {
                     SortDir::Asc => "ascending",
                     SortDir::Desc => "descending",
                 });

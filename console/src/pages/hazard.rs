@@ -69,7 +69,12 @@ fn Detail(
         .submissions()
         .iter()
         .flat_map(|s| s.after_photos.iter().cloned())
-        .chain(hazard.reinspections().iter().flat_map(|r| r.photos.iter().cloned()))
+        .chain(
+            hazard
+                .reinspections()
+                .iter()
+                .flat_map(|r| r.photos.iter().cloned()),
+        )
         .collect();
     let title = details
         .item
@@ -246,7 +251,13 @@ fn ActionPanel(
                 }
                 Err(failure) => {
                     // A refused transition will be refused again: the next submit is a new action.
-                    if matches!(failure, ApiError::Server { status: 400..=499, .. }) {
+                    if matches!(
+                        failure,
+                        ApiError::Server {
+                            status: 400..=499,
+                            ..
+                        }
+                    ) {
                         pending.set_value(None);
                     }
                     error.set(Some(failure));

@@ -162,27 +162,27 @@ pub fn Ledger() -> impl IntoView {
                 </label>
                 <label>
                     {move || t_string!(i18n, ledger.col_area)}
-                    <select name="area" prop:value=value(|f| f.area.map(|a| a.code().to_owned()))>
+                    <select name="area">
                         <option value="">{move || t_string!(i18n, ledger.any)}</option>
                         {Area::ALL
                             .into_iter()
-                            .map(|area| view! { <option value=area.code()>{move || labels::area(i18n, area)}</option> })
+                            .map(|area| view! { <option value=area.code() prop:selected=move || current.get().area == Some(area)>{move || labels::area(i18n, area)}</option> })
                             .collect_view()}
                     </select>
                 </label>
                 <label>
                     {move || t_string!(i18n, ledger.col_severity)}
-                    <select name="severity" prop:value=value(|f| f.severity.map(|s| s.code().to_owned()))>
+                    <select name="severity">
                         <option value="">{move || t_string!(i18n, ledger.any)}</option>
                         {Severity::ALL
                             .into_iter()
-                            .map(|s| view! { <option value=s.code()>{move || labels::severity(i18n, s)}</option> })
+                            .map(|s| view! { <option value=s.code() prop:selected=move || current.get().severity == Some(s)>{move || labels::severity(i18n, s)}</option> })
                             .collect_view()}
                     </select>
                 </label>
                 <label>
                     {move || t_string!(i18n, ledger.col_status)}
-                    <select name="status" prop:value=value(|f| f.status.map(|s| s.code().to_owned()))>
+                    <select name="status">
                         <option value="">{move || t_string!(i18n, ledger.any)}</option>
                         {filter::status_choices()
                             .into_iter()
@@ -192,18 +192,18 @@ pub fn Ledger() -> impl IntoView {
                                     anxun_domain::api::ledger::StatusFilter::Overdue => t_string!(i18n, ledger.status_overdue),
                                     anxun_domain::api::ledger::StatusFilter::State(state) => labels::state(i18n, state),
                                 };
-                                view! { <option value=status.code()>{label}</option> }
+                                view! { <option value=status.code() prop:selected=move || current.get().status == Some(status)>{label}</option> }
                             })
                             .collect_view()}
                     </select>
                 </label>
                 <label>
                     {move || t_string!(i18n, ledger.source)}
-                    <select name="source" prop:value=value(|f| f.source.map(|s| s.code().to_owned()))>
+                    <select name="source">
                         <option value="">{move || t_string!(i18n, ledger.any)}</option>
                         {HazardSource::ALL
                             .into_iter()
-                            .map(|s| view! { <option value=s.code()>{move || labels::source(i18n, s)}</option> })
+                            .map(|s| view! { <option value=s.code() prop:selected=move || current.get().source == Some(s)>{move || labels::source(i18n, s)}</option> })
                             .collect_view()}
                     </select>
                 </label>
@@ -354,8 +354,18 @@ pub fn Ledger() -> impl IntoView {
 
 /// The filter form's fields, by query parameter name.
 const FILTER_FIELDS: [&str; 12] = [
-    "q", "area", "severity", "status", "source", "district", "street", "grid", "site",
-    "inspector", "from", "to",
+    "q",
+    "area",
+    "severity",
+    "status",
+    "source",
+    "district",
+    "street",
+    "grid",
+    "site",
+    "inspector",
+    "from",
+    "to",
 ];
 
 /// Saves a downloaded file under its name (an object URL on a temporary link).
@@ -375,5 +385,12 @@ fn save_blob(blob: &web_sys::Blob, name: &str) {
             let _ = body.remove_child(&link);
         }
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoked a minute later: the browser reads the blob after the click has returned.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    }
 }

@@ -71,7 +71,7 @@ pub fn SignIn() -> impl IntoView {
             <Show when=move || inspector.get()>
                 <p class="notice" role="alert" data-testid="use-field-app">
                     {move || t_string!(i18n, sign_in.inspector)} " "
-                    <a href="/">{move || t_string!(i18n, sign_in.open_field_app)}</a>
+                    <a href="/" rel="external">{move || t_string!(i18n, sign_in.open_field_app)}</a>
                 </p>
             </Show>
             {move || {

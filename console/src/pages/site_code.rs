@@ -15,7 +15,12 @@ pub fn SiteCode() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|id| SiteId::parse(&id).ok()));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| SiteId::parse(&id).ok())
+    });
     let detail = LocalResource::new(move || {
         let id = id.get();
         async move {
@@ -31,7 +36,9 @@ pub fn SiteCode() -> impl IntoView {
     move || match detail.get() {
         None => view! { <p>{t_string!(i18n, loading)}</p> }.into_any(),
         Some(None) => view! { <p class="error">{t_string!(i18n, errors.not_found)}</p> }.into_any(),
-        Some(Some(Err(error))) => view! { <p class="error" role="alert">{labels::error(i18n, &error)}</p> }.into_any(),
+        Some(Some(Err(error))) => {
+            view! { <p class="error" role="alert">{labels::error(i18n, &error)}</p> }.into_any()
+        }
         Some(Some(Ok(found))) => {
             let site = found.site;
             let svg = qr::site_code_svg(&origin, site.id(), 320).unwrap_or_default();

@@ -52,7 +52,11 @@ pub fn Sites() -> impl IntoView {
         let text = serde_qs(&wire);
         let path = crate::routes::Page::Sites.path();
         navigate(
-            &if text.is_empty() { path } else { format!("{path}?{text}") },
+            &if text.is_empty() {
+                path
+            } else {
+                format!("{path}?{text}")
+            },
             NavigateOptions::default(),
         );
     };

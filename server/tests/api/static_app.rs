@@ -43,7 +43,12 @@ async fn the_console_is_served_under_console_with_its_own_index_and_policy() {
     let console_hash =
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CONSOLE_INLINE_SCRIPT));
     let app_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT));
-    for path in ["/console", "/console/", "/console/hazards", "/console/hazards/0193abc"] {
+    for path in [
+        "/console",
+        "/console/",
+        "/console/hazards",
+        "/console/hazards/0193abc",
+    ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
@@ -64,7 +69,14 @@ async fn the_console_is_served_under_console_with_its_own_index_and_policy() {
         let response = app.get(path).await;
         let policy = header(&response, "content-security-policy");
         assert!(policy.contains(&app_hash), "{path}: {policy}");
-        assert!(response.text().await.unwrap().contains("<title>安巡</title>"), "{path}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>安巡</title>"),
+            "{path}"
+        );
     }
 }
 
