@@ -5,5 +5,6 @@ pub mod auth;
 pub mod health;
 pub mod openapi;
 pub mod photos;
+pub mod stats;
 pub mod sync;
 pub mod templates;

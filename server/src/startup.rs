@@ -67,6 +67,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             routes!(routes::admin::sites::import::post),
             routes::admin::sites::import::MAX_BODY_BYTES,
         ))
+        .routes(routes!(routes::stats::overview::get))
+        .routes(routes!(routes::stats::quarterly::get))
 }
 
 /// The routes with a request body limit of their own.
@@ -141,6 +143,10 @@ impl Application {
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
         let photos = PhotoStore::open(&settings.photo_store, &settings.data_dir)?;
         let db = Db::connect(&settings.database).await?;
+        let filled = db.backfill_stats().await?;
+        if filled > 0 {
+            tracing::info!(filled, "statistics facts filled in for existing records");
+        }
         let mut announcements = Vec::new();
         if settings.demo {
             announcements.push(Announcement::Demo(
