@@ -14,7 +14,9 @@ pub mod worklist;
 
 use chrono::{DateTime, Utc};
 
-pub use lifecycle::{HazardAction, HazardEvent, HazardState, TransitionError};
+pub use lifecycle::{
+    HazardAction, HazardActionKind, HazardEvent, HazardState, TransitionError, allowed_actions,
+};
 
 use crate::{
     docno::DocNumber,
@@ -52,6 +54,19 @@ impl Severity {
             Severity::Major => "重大",
         }
     }
+
+    /// The stable code (`general`, `major`), as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::General => "general",
+            Severity::Major => "major",
+        }
+    }
+
+    /// Reads a stable code.
+    pub fn parse(code: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 /// Where the hazard came from (来源).
@@ -74,6 +89,47 @@ pub enum HazardSource {
     PublicReport,
     /// 企业自查.
     EnterpriseSelfInspection,
+}
+
+impl HazardSource {
+    /// Every source, in a stable order.
+    pub const ALL: [HazardSource; 6] = [
+        HazardSource::GridPatrol,
+        HazardSource::SpecialCampaign,
+        HazardSource::JointInspection,
+        HazardSource::Hotline12345,
+        HazardSource::PublicReport,
+        HazardSource::EnterpriseSelfInspection,
+    ];
+
+    /// The stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            HazardSource::GridPatrol => "grid_patrol",
+            HazardSource::SpecialCampaign => "special_campaign",
+            HazardSource::JointInspection => "joint_inspection",
+            HazardSource::Hotline12345 => "hotline_12345",
+            HazardSource::PublicReport => "public_report",
+            HazardSource::EnterpriseSelfInspection => "enterprise_self_inspection",
+        }
+    }
+
+    /// Reads a stable code.
+    pub fn parse(code: &str) -> Option<HazardSource> {
+        HazardSource::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The ledger label (来源).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            HazardSource::GridPatrol => "网格巡查",
+            HazardSource::SpecialCampaign => "专项检查",
+            HazardSource::JointInspection => "联合检查",
+            HazardSource::Hotline12345 => "12345",
+            HazardSource::PublicReport => "随手拍",
+            HazardSource::EnterpriseSelfInspection => "企业自查",
+        }
+    }
 }
 
 /// How the level was determined (判定方式).
@@ -377,6 +433,77 @@ pub struct SeverityChange {
     pub by: Actor,
 }
 
+/// Whom a notification went to (主要负责人 or 实际控制人).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalRole {
+    /// 主要负责人.
+    Principal,
+    /// 实际控制人.
+    ActualController,
+}
+
+/// How the principal was notified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationMethod {
+    /// 当面告知.
+    InPerson,
+    /// 电话告知.
+    Phone,
+    /// 书面告知 (a written notice served).
+    Written,
+    /// 短信或即时消息.
+    Message,
+}
+
+/// A record that the principal or actual controller was told of the hazard.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct PrincipalNotification {
+    /// Who was told.
+    pub person: Text,
+    /// As what.
+    pub role: PrincipalRole,
+    /// When they were told.
+    pub notified_at: DateTime<Utc>,
+    /// How.
+    pub method: NotificationMethod,
+    /// When it was recorded (effective time).
+    pub at: DateTime<Utc>,
+    /// Recorded by.
+    pub by: Actor,
+}
+
+/// 退回: a submitted rectification returned to the responsible party without a re-inspection.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct SendBack {
+    /// Why.
+    pub reason: Text,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// By whom (a supervisor or administrator).
+    pub by: Actor,
+}
+
+/// 责令复查: a supervisor's order to re-inspect, pending until the next re-inspection.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub struct ReinspectionOrder {
+    /// By when the re-inspection is due.
+    pub due: Option<DateTime<Utc>>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// By whom.
+    pub by: Actor,
+}
+
 /// A hazard and its complete history. Built only by [`Hazard::report`], [`Hazard::apply`] and
 /// [`Hazard::replay`]; read through getters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -403,6 +530,9 @@ pub struct Hazard {
     reinspection_failures: u32,
     closure: Option<Closure>,
     dismissal: Option<Dismissal>,
+    notifications: Vec<PrincipalNotification>,
+    send_backs: Vec<SendBack>,
+    reinspection_order: Option<ReinspectionOrder>,
     last_at: DateTime<Utc>,
     history: Vec<HazardEvent>,
 }
@@ -483,6 +613,18 @@ impl Hazard {
     /// 撤销.
     pub fn dismissal(&self) -> Option<&Dismissal> {
         self.dismissal.as_ref()
+    }
+    /// Notifications of the principal or actual controller (告知主要负责人/实际控制人).
+    pub fn notifications(&self) -> &[PrincipalNotification] {
+        &self.notifications
+    }
+    /// Submissions sent back (退回).
+    pub fn send_backs(&self) -> &[SendBack] {
+        &self.send_backs
+    }
+    /// A pending order to re-inspect (责令复查).
+    pub fn reinspection_order(&self) -> Option<&ReinspectionOrder> {
+        self.reinspection_order.as_ref()
     }
     /// Every event applied, in order.
     pub fn history(&self) -> &[HazardEvent] {

@@ -8,8 +8,8 @@ mod fixtures;
 
 use anxun_domain::{
     hazard::{
-        DeterminationMethod, Hazard, HazardAction, HazardEvent, HazardState, Severity,
-        TransitionError,
+        DeterminationMethod, Hazard, HazardAction, HazardActionKind, HazardEvent, HazardState,
+        NotificationMethod, PrincipalRole, Severity, TransitionError, allowed_actions,
     },
     role::Actor,
 };
@@ -491,6 +491,15 @@ enum Step {
     Dismiss {
         reason: bool,
     },
+    Notify {
+        days_back: i64,
+    },
+    SendBack {
+        reason: bool,
+    },
+    OrderReinspection {
+        due_days: Option<i64>,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -521,6 +530,9 @@ fn step() -> impl Strategy<Value = Step> {
         ),
         any::<bool>().prop_map(|approval| Step::Close { approval }),
         any::<bool>().prop_map(|reason| Step::Dismiss { reason }),
+        (-2i64..3).prop_map(|days_back| Step::Notify { days_back }),
+        any::<bool>().prop_map(|reason| Step::SendBack { reason }),
+        prop::option::of(-2i64..10).prop_map(|due_days| Step::OrderReinspection { due_days }),
     ]
 }
 
@@ -616,6 +628,22 @@ fn action(step: &Step, ev: &Events, hazard: &Hazard) -> (HazardAction, bool) {
             false,
         ),
         Step::Dismiss { reason } => (HazardAction::Dismiss, *reason),
+        Step::Notify { days_back } => (
+            HazardAction::NotifyPrincipal {
+                person: text("王老板"),
+                role: PrincipalRole::Principal,
+                at: ev.at - days(*days_back),
+                method: NotificationMethod::InPerson,
+            },
+            false,
+        ),
+        Step::SendBack { reason } => (HazardAction::SendBack, *reason),
+        Step::OrderReinspection { due_days } => (
+            HazardAction::OrderReinspection {
+                due: due_days.map(|d| ev.at + days(d)),
+            },
+            false,
+        ),
     }
 }
 
@@ -651,6 +679,7 @@ proptest! {
             if let Err(violation) = hazard.check_invariants() {
                 return Err(TestCaseError::fail(format!("{violation}: {hazard:#?}")));
             }
+            check_allowed(&hazard, &ev)?;
             if hazard.state() == HazardState::Closed && hazard.severity() == Severity::Major {
                 prop_assert!(hazard.closure().unwrap().by.role.is_supervisory());
             }
@@ -663,4 +692,237 @@ proptest! {
         let back: Vec<HazardEvent> = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(Hazard::replay(&back).unwrap(), hazard);
     }
+}
+
+/// A well-formed action of each kind for `hazard` at `ev`'s next time: a reason, photos, a
+/// later deadline, the approval document. Used to check [`allowed_actions`] against
+/// [`Hazard::apply`].
+fn sample(kind: HazardActionKind, ev: &Events, hazard: &Hazard) -> HazardAction {
+    use HazardActionKind as K;
+    let later = ev.at + days(30);
+    match kind {
+        K::Assign => assign(10, ev),
+        K::StartRectification => HazardAction::StartRectification {
+            interim_measures: vec![],
+        },
+        K::RectifyOnSpot => HazardAction::RectifyOnSpot {
+            measures: text("当场整改"),
+            after_photos: vec![photo(20)],
+        },
+        K::SubmitRectification => HazardAction::SubmitRectification {
+            measures: text("已整改"),
+            after_photos: vec![photo(21)],
+        },
+        K::Reinspect => HazardAction::Reinspect {
+            passed: true,
+            photos: vec![photo(22)],
+            inspection: None,
+        },
+        K::RequestExtension => HazardAction::RequestExtension {
+            new_deadline: hazard.deadline().unwrap_or(ev.at) + days(5),
+        },
+        K::DecideExtension => HazardAction::DecideExtension { approved: true },
+        K::NotifyPrincipal => HazardAction::NotifyPrincipal {
+            person: text("王老板"),
+            role: PrincipalRole::Principal,
+            at: hazard.reported_at(),
+            method: NotificationMethod::Phone,
+        },
+        K::ListSupervision => HazardAction::ListSupervision {
+            authority: text("区安委办"),
+            document: text("督办〔2026〕2号"),
+            deadline: later,
+        },
+        K::ChangeSeverity => HazardAction::ChangeSeverity {
+            to: match hazard.severity() {
+                Severity::General => Severity::Major,
+                Severity::Major => Severity::General,
+            },
+            determination: DeterminationMethod::IndustryStandard,
+            collective_review: true,
+        },
+        K::SendBack => HazardAction::SendBack,
+        K::OrderReinspection => HazardAction::OrderReinspection { due: Some(later) },
+        K::Close => HazardAction::Close {
+            approval: Some(text("核销批复")),
+        },
+        K::Dismiss => HazardAction::Dismiss,
+    }
+}
+
+/// Checks that `allowed_actions` lists exactly the kinds whose well-formed action applies.
+fn check_allowed(hazard: &Hazard, ev: &Events) -> Result<(), TestCaseError> {
+    for who in 0u8..8 {
+        let actor = actor(who);
+        let allowed = allowed_actions(hazard, &actor);
+        for kind in HazardActionKind::ALL {
+            let mut probe = ev.clone();
+            let action = sample(kind, &probe, hazard);
+            prop_assert_eq!(action.kind(), Some(kind));
+            let event = probe.event(&actor, Some("理由"), action);
+            let applied = hazard.apply(&event);
+            prop_assert_eq!(
+                applied.is_ok(),
+                allowed.contains(&kind),
+                "{} by {:?} in {}: {:?}",
+                kind,
+                actor.role,
+                hazard.state(),
+                applied.err()
+            );
+        }
+    }
+    let outsider = Actor {
+        scope: anxun_domain::region::Scope::District {
+            district: code("310999"),
+        },
+        ..admin(9)
+    };
+    prop_assert!(allowed_actions(hazard, &outsider).is_empty());
+    Ok(())
+}
+
+#[test]
+fn new_supervisor_actions_follow_their_rules() {
+    let mut ev = Events::new();
+    let me = inspector(1);
+    let boss = supervisor(2);
+    let mut hazard = Hazard::report(&ev.report(&me, new_hazard(Severity::General))).unwrap();
+    // Notify the principal: any role, any open state; the time lies between report and event.
+    let reported = hazard.reported_at();
+    let notify = |at| HazardAction::NotifyPrincipal {
+        person: text("王老板"),
+        role: PrincipalRole::ActualController,
+        at,
+        method: NotificationMethod::Written,
+    };
+    let too_early = ev.event(&me, None, notify(reported - days(1)));
+    assert_eq!(
+        hazard.apply(&too_early).unwrap_err(),
+        TransitionError::NotificationTime
+    );
+    let future = ev.event(&me, None, notify(ev.at + days(1)));
+    assert_eq!(
+        hazard.apply(&future).unwrap_err(),
+        TransitionError::NotificationTime
+    );
+    hazard = hazard
+        .apply(&ev.event(&me, None, notify(reported)))
+        .unwrap();
+    assert_eq!(hazard.notifications().len(), 1);
+    assert_eq!(hazard.state(), HazardState::Reported);
+
+    hazard = hazard
+        .apply(&ev.event(&boss, None, assign(7, &ev)))
+        .unwrap();
+    // Ordering a re-inspection is for supervisors.
+    let order = HazardAction::OrderReinspection {
+        due: Some(ev.at + days(3)),
+    };
+    assert!(matches!(
+        hazard
+            .apply(&ev.event(&me, None, order.clone()))
+            .unwrap_err(),
+        TransitionError::Forbidden { .. }
+    ));
+    let past = HazardAction::OrderReinspection {
+        due: Some(ev.at - days(3)),
+    };
+    assert_eq!(
+        hazard.apply(&ev.event(&boss, None, past)).unwrap_err(),
+        TransitionError::DeadlineInPast
+    );
+    hazard = hazard.apply(&ev.event(&boss, None, order)).unwrap();
+    assert!(hazard.reinspection_order().is_some());
+
+    hazard = hazard
+        .apply(&ev.event(
+            &me,
+            None,
+            HazardAction::StartRectification {
+                interim_measures: vec![],
+            },
+        ))
+        .unwrap();
+    let submit = HazardAction::SubmitRectification {
+        measures: text("已整改"),
+        after_photos: vec![photo(2)],
+    };
+    hazard = hazard.apply(&ev.event(&me, None, submit.clone())).unwrap();
+    // Send back: a supervisor, with a reason, only from rectification_submitted.
+    assert!(matches!(
+        hazard
+            .apply(&ev.event(&me, Some("不行"), HazardAction::SendBack))
+            .unwrap_err(),
+        TransitionError::Forbidden { .. }
+    ));
+    assert_eq!(
+        hazard
+            .apply(&ev.event(&boss, None, HazardAction::SendBack))
+            .unwrap_err(),
+        TransitionError::ReasonRequired {
+            action: "send_back"
+        }
+    );
+    hazard = hazard
+        .apply(&ev.event(&boss, Some("照片角度不一致"), HazardAction::SendBack))
+        .unwrap();
+    assert_eq!(hazard.state(), HazardState::Rectifying);
+    assert_eq!(hazard.send_backs().len(), 1);
+    assert_eq!(hazard.reinspection_failures(), 0);
+    assert_eq!(
+        hazard
+            .apply(&ev.event(&boss, Some("again"), HazardAction::SendBack))
+            .unwrap_err(),
+        TransitionError::InvalidState {
+            action: "send_back",
+            state: HazardState::Rectifying
+        }
+    );
+    // The order stays pending until a re-inspection, which clears it.
+    assert!(hazard.reinspection_order().is_some());
+    hazard = hazard.apply(&ev.event(&me, None, submit)).unwrap();
+    hazard = hazard
+        .apply(&ev.event(
+            &me,
+            None,
+            HazardAction::Reinspect {
+                passed: true,
+                photos: vec![photo(3)],
+                inspection: None,
+            },
+        ))
+        .unwrap();
+    assert!(hazard.reinspection_order().is_none());
+    assert_eq!(
+        allowed_actions(&hazard, &me),
+        vec![HazardActionKind::NotifyPrincipal, HazardActionKind::Close]
+    );
+    hazard.check_invariants().unwrap();
+    // The new actions round-trip through JSON.
+    let json = serde_json::to_string(hazard.history()).unwrap();
+    let back: Vec<HazardEvent> = serde_json::from_str(&json).unwrap();
+    assert_eq!(Hazard::replay(&back).unwrap(), hazard);
+}
+
+#[test]
+fn allowed_actions_by_role_for_a_reported_major_hazard() {
+    let mut ev = Events::new();
+    let hazard = Hazard::report(&ev.report(&inspector(1), new_hazard(Severity::Major))).unwrap();
+    use HazardActionKind as K;
+    assert_eq!(
+        allowed_actions(&hazard, &inspector(1)),
+        vec![K::RectifyOnSpot, K::NotifyPrincipal]
+    );
+    assert_eq!(
+        allowed_actions(&hazard, &supervisor(2)),
+        vec![
+            K::Assign,
+            K::RectifyOnSpot,
+            K::NotifyPrincipal,
+            K::ListSupervision,
+            K::ChangeSeverity,
+            K::Dismiss
+        ]
+    );
 }

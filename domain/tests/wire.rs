@@ -474,6 +474,17 @@ fn tagged_enums_round_trip() {
             approval: Some(text("同意销号")),
         },
         HazardAction::Dismiss,
+        HazardAction::NotifyPrincipal {
+            person: text("王老板"),
+            role: anxun_domain::hazard::PrincipalRole::ActualController,
+            at: t0() + days(1),
+            method: anxun_domain::hazard::NotificationMethod::Written,
+        },
+        HazardAction::SendBack,
+        HazardAction::OrderReinspection {
+            due: Some(t0() + days(2)),
+        },
+        HazardAction::OrderReinspection { due: None },
     ];
     let events: Vec<HazardEvent> = actions
         .into_iter()

@@ -186,6 +186,26 @@ impl FromRequestParts<AppState> for AdminUser {
     }
 }
 
+/// A signed-in supervisor or administrator (the ledger and the console): extracting it answers
+/// like [`AuthUser`] without a valid session, and `403 forbidden` for an inspector (who uses
+/// the field app).
+#[derive(Debug, Clone)]
+pub struct SupervisorUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for SupervisorUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if !user.role.is_supervisory() {
+            return Err(ApiError::Forbidden(
+                "only supervisors and administrators may use the ledger".to_owned(),
+            ));
+        }
+        Ok(SupervisorUser(user))
+    }
+}
+
 /// The token of an `Authorization: Bearer <token>` header, if it is well formed.
 fn bearer_token(headers: &HeaderMap) -> Option<SessionToken> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

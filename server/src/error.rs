@@ -22,6 +22,10 @@ pub struct ErrorBody {
     pub code: &'static str,
     /// A sentence for people.
     pub message: String,
+    /// With `transition`: the domain's machine reason (`invalid_state`, `forbidden`,
+    /// `reason_required`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
 }
 
 /// Every way a request can fail.
@@ -53,6 +57,12 @@ pub enum ApiError {
     /// An uploaded file that cannot be read as what its type says.
     #[error("cannot read the file: {0}")]
     BadFile(String),
+    /// A hazard action the lifecycle does not allow now (the domain's reason).
+    #[error("{message}")]
+    Transition {
+        reason: &'static str,
+        message: String,
+    },
     /// A readable spreadsheet that cannot be imported as a whole (missing columns, no rows).
     #[error("{0}")]
     BadSheet(String),
@@ -120,6 +130,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             ApiError::UsernameTaken(_) => (StatusCode::CONFLICT, "username_taken"),
+            ApiError::Transition { .. } => (StatusCode::CONFLICT, "transition"),
             ApiError::BadFile(_) => (StatusCode::BAD_REQUEST, "bad_file"),
             ApiError::BadSheet(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_sheet"),
             ApiError::DatabaseUnavailable(_) => {
@@ -186,6 +197,10 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
+        let reason = match &self {
+            ApiError::Transition { reason, .. } => Some(*reason),
+            _ => None,
+        };
         let retry_after = match &self {
             ApiError::TooManyAttempts { retry_after } => Some(HeaderValue::from(*retry_after)),
             _ => None,
@@ -193,7 +208,15 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = ?anyhow::Error::from(self), "request failed");
         }
-        let mut response = (status, Json(ErrorBody { code, message })).into_response();
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                code,
+                message,
+                reason,
+            }),
+        )
+            .into_response();
         if let Some(retry_after) = retry_after {
             response
                 .headers_mut()

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod ledger;
 pub mod openapi;
 pub mod photos;
 pub mod regions;

@@ -69,6 +69,17 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(routes::stats::overview::get))
         .routes(routes!(routes::stats::quarterly::get))
+        .routes(routes!(routes::hazards::list::get))
+        .routes(routes!(routes::hazards::detail::get))
+        .routes(body_limit(
+            routes!(routes::hazards::events::post),
+            routes::hazards::events::MAX_BODY_BYTES,
+        ))
+        .routes(routes!(routes::sites::list::get))
+        .routes(routes!(routes::sites::detail::get))
+        .routes(routes!(routes::inspections::get::get))
+        .routes(routes!(routes::exports::csv::get))
+        .routes(routes!(routes::exports::xlsx::get))
 }
 
 /// The routes with a request body limit of their own.
@@ -143,6 +154,8 @@ impl Application {
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
         let photos = PhotoStore::open(&settings.photo_store, &settings.data_dir)?;
         let db = Db::connect(&settings.database).await?;
+        // Ledger columns of rows written before migration 0005 (a no-op afterwards).
+        db.backfill_ledger(chrono::Utc::now()).await?;
         let filled = db.backfill_stats().await?;
         if filled > 0 {
             tracing::info!(filled, "statistics facts filled in for existing records");

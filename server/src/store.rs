@@ -14,6 +14,7 @@ use std::{str::FromStr, time::Duration};
 
 pub mod accounts;
 pub mod changes;
+pub mod ledger;
 pub mod photo_access;
 pub mod pull;
 pub mod regions;

@@ -12,6 +12,20 @@ use anxun_domain::{
     site::Site,
 };
 
+/// The device a user's console actions are recorded under (`POST /api/hazards/{id}/events`):
+/// one per user, derived from the user's id, so the audit log tells them from the field app's
+/// devices.
+pub fn console_device(user: UserId) -> DeviceId {
+    use sha2::Digest;
+    let digest = sha2::Sha256::new()
+        .chain_update(b"anxun console device\0")
+        .chain_update(user.as_uuid().as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    DeviceId::from_uuid(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+}
+
 /// Who pushes, from which device.
 #[derive(Debug, Clone)]
 pub struct Pusher {
@@ -26,6 +40,9 @@ pub struct Pusher {
 pub struct Rejection {
     pub code: RejectionCode,
     pub message: String,
+    /// The domain's reason for a refused transition ([`TransitionError::code`]), when that is
+    /// why (answered by the console's actions; pushes carry only `code`).
+    pub reason: Option<&'static str>,
 }
 
 impl Rejection {
@@ -33,6 +50,7 @@ impl Rejection {
         Rejection {
             code,
             message: message.into(),
+            reason: None,
         }
     }
 }
@@ -199,5 +217,8 @@ fn transition(error: TransitionError) -> Rejection {
         TransitionError::OutOfScope { .. } => RejectionCode::OutOfScope,
         _ => RejectionCode::InvalidTransition,
     };
-    Rejection::new(code, error.to_string())
+    Rejection {
+        reason: Some(error.code()),
+        ..Rejection::new(code, error.to_string())
+    }
 }

@@ -7,6 +7,7 @@
 //! - `cargo xtask bench`: measure the product (sizes as served, build time, devices, server);
 //!   `cargo xtask bench server`: only the server's push throughput and latency.
 //! - `cargo xtask precache`: Trunk's post_build hook (the service worker's precache list).
+//! - `cargo xtask xlsx-dump <file>`: an XLSX file as JSON, for tests that read exports.
 //!
 //! Every tool is installed by these commands themselves (nothing by hand), from the package
 //! registries this project can reach: crates.io, npm, PyPI and Debian.
@@ -23,6 +24,7 @@ mod run;
 mod s3;
 mod test;
 mod tools;
+mod xlsx_dump;
 
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -38,6 +40,7 @@ commands:
           server's push throughput and latency (`bench server`: only the server's)
   fixtures  write the sample photos for the end-to-end tests into tests/fixtures/photos/
   precache  write the service worker's precache list into sw.js (Trunk's post_build hook)
+  xlsx-dump <file>  print every sheet of an XLSX file as JSON (tests read exports with it)
 ";
 
 fn main() -> Result<()> {
@@ -54,6 +57,7 @@ fn main() -> Result<()> {
         "bench" => bench::bench(rest),
         "fixtures" => fixtures::write(rest),
         "precache" => precache::run(rest),
+        "xlsx-dump" => xlsx_dump::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -25,6 +25,12 @@
 //! | `change_severity` | any open state | supervisor, admin | reason; major by combined count needs collective review; a listed hazard stays major |
 //! | `close` | reinspection_passed | general: any role; major: supervisor, admin only | a passed re-inspection with photos (guaranteed by the state); a listed hazard needs the approval document (核销批复) |
 //! | `dismiss` | reported, assigned | supervisor, admin | reason |
+//! | `notify_principal` | any open state | any role | who (主要负责人 or 实际控制人), when (between the report and the event), how |
+//! | `send_back` (退回) | rectification_submitted → rectifying | supervisor, admin | reason; not counted as a failed re-inspection |
+//! | `order_reinspection` (责令复查) | assigned, rectifying, rectification_submitted | supervisor, admin | due date not before the event; pending until the next re-inspection |
+//!
+//! [`allowed_actions`] lists what one actor may do to a hazard now: the state, role and
+//! scope rules above (the payload's own checks, a reason, photos, dates, still apply).
 //!
 //! Every actor must hold a scope covering the hazard's region. Overdue (逾期) is derived
 //! ([`Hazard::is_overdue`]), never stored.
@@ -43,8 +49,9 @@ use chrono::{DateTime, Utc};
 
 use super::{
     Assignment, Closure, DeterminationMethod, Dismissal, ExtensionDecision, ExtensionRequest,
-    Hazard, InterimMeasure, Lifted, ListedSupervision, NewHazard, RectificationSubmission,
-    Reinspection, ResponsibleParty, Severity, SeverityChange,
+    Hazard, InterimMeasure, Lifted, ListedSupervision, NewHazard, NotificationMethod,
+    PrincipalNotification, PrincipalRole, RectificationSubmission, Reinspection, ReinspectionOrder,
+    ResponsibleParty, SendBack, Severity, SeverityChange,
 };
 use crate::{
     docno::DocNumber,
@@ -106,6 +113,11 @@ impl HazardState {
             HazardState::Closed => "closed",
             HazardState::Dismissed => "dismissed",
         }
+    }
+
+    /// Reads a stable code.
+    pub fn parse(code: &str) -> Option<HazardState> {
+        HazardState::ALL.into_iter().find(|s| s.code() == code)
     }
 
     /// The ledger label.
@@ -234,6 +246,24 @@ pub enum HazardAction {
     },
     /// 撤销.
     Dismiss,
+    /// 告知主要负责人/实际控制人: records that the principal or actual controller was told.
+    NotifyPrincipal {
+        /// Who was told.
+        person: Text,
+        /// 主要负责人 or 实际控制人.
+        role: PrincipalRole,
+        /// When they were told (not after the event, not before the report).
+        at: DateTime<Utc>,
+        /// How.
+        method: NotificationMethod,
+    },
+    /// 退回: a submitted rectification goes back to rectifying (reason required).
+    SendBack,
+    /// 责令复查: a supervisor orders a re-inspection.
+    OrderReinspection {
+        /// By when (optional; not before the event).
+        due: Option<DateTime<Utc>>,
+    },
 }
 
 impl HazardAction {
@@ -257,20 +287,113 @@ impl HazardAction {
 
     /// The stable name, used in error messages.
     pub fn name(&self) -> &'static str {
+        self.kind().map_or("report", HazardActionKind::code)
+    }
+
+    /// The kind of action; `None` for a report (which creates a hazard).
+    pub fn kind(&self) -> Option<HazardActionKind> {
+        use HazardActionKind as K;
+        Some(match self {
+            HazardAction::Report(_) => return None,
+            HazardAction::Assign { .. } => K::Assign,
+            HazardAction::StartRectification { .. } => K::StartRectification,
+            HazardAction::RectifyOnSpot { .. } => K::RectifyOnSpot,
+            HazardAction::SubmitRectification { .. } => K::SubmitRectification,
+            HazardAction::Reinspect { .. } => K::Reinspect,
+            HazardAction::RequestExtension { .. } => K::RequestExtension,
+            HazardAction::DecideExtension { .. } => K::DecideExtension,
+            HazardAction::ListSupervision { .. } => K::ListSupervision,
+            HazardAction::ChangeSeverity { .. } => K::ChangeSeverity,
+            HazardAction::Close { .. } => K::Close,
+            HazardAction::Dismiss => K::Dismiss,
+            HazardAction::NotifyPrincipal { .. } => K::NotifyPrincipal,
+            HazardAction::SendBack => K::SendBack,
+            HazardAction::OrderReinspection { .. } => K::OrderReinspection,
+        })
+    }
+}
+
+/// The kind of a [`HazardAction`], without its payload: what the ledger offers a user
+/// (see [`allowed_actions`]). Serialised as the action's `type` (`assign`, `close`, ...).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HazardActionKind {
+    /// 交办.
+    Assign,
+    /// 开始整改.
+    StartRectification,
+    /// 当场整改.
+    RectifyOnSpot,
+    /// 提交整改.
+    SubmitRectification,
+    /// 复查 (also the review of a submitted rectification).
+    Reinspect,
+    /// 延期申请.
+    RequestExtension,
+    /// 延期审批.
+    DecideExtension,
+    /// 告知主要负责人/实际控制人.
+    NotifyPrincipal,
+    /// 挂牌督办.
+    ListSupervision,
+    /// 定级变更.
+    ChangeSeverity,
+    /// 退回: a submitted rectification goes back to the responsible party.
+    SendBack,
+    /// 责令复查: a supervisor orders a re-inspection.
+    OrderReinspection,
+    /// 销号.
+    Close,
+    /// 撤销.
+    Dismiss,
+}
+
+impl HazardActionKind {
+    /// Every kind an existing hazard may be offered, in the order the ledger lists them.
+    pub const ALL: [HazardActionKind; 14] = [
+        HazardActionKind::Assign,
+        HazardActionKind::StartRectification,
+        HazardActionKind::RectifyOnSpot,
+        HazardActionKind::SubmitRectification,
+        HazardActionKind::Reinspect,
+        HazardActionKind::RequestExtension,
+        HazardActionKind::DecideExtension,
+        HazardActionKind::NotifyPrincipal,
+        HazardActionKind::ListSupervision,
+        HazardActionKind::ChangeSeverity,
+        HazardActionKind::SendBack,
+        HazardActionKind::OrderReinspection,
+        HazardActionKind::Close,
+        HazardActionKind::Dismiss,
+    ];
+
+    /// The stable name (the action's `type`).
+    pub fn code(self) -> &'static str {
         match self {
-            HazardAction::Report(_) => "report",
-            HazardAction::Assign { .. } => "assign",
-            HazardAction::StartRectification { .. } => "start_rectification",
-            HazardAction::RectifyOnSpot { .. } => "rectify_on_spot",
-            HazardAction::SubmitRectification { .. } => "submit_rectification",
-            HazardAction::Reinspect { .. } => "reinspect",
-            HazardAction::RequestExtension { .. } => "request_extension",
-            HazardAction::DecideExtension { .. } => "decide_extension",
-            HazardAction::ListSupervision { .. } => "list_supervision",
-            HazardAction::ChangeSeverity { .. } => "change_severity",
-            HazardAction::Close { .. } => "close",
-            HazardAction::Dismiss => "dismiss",
+            HazardActionKind::Assign => "assign",
+            HazardActionKind::StartRectification => "start_rectification",
+            HazardActionKind::RectifyOnSpot => "rectify_on_spot",
+            HazardActionKind::SubmitRectification => "submit_rectification",
+            HazardActionKind::Reinspect => "reinspect",
+            HazardActionKind::RequestExtension => "request_extension",
+            HazardActionKind::DecideExtension => "decide_extension",
+            HazardActionKind::NotifyPrincipal => "notify_principal",
+            HazardActionKind::ListSupervision => "list_supervision",
+            HazardActionKind::ChangeSeverity => "change_severity",
+            HazardActionKind::SendBack => "send_back",
+            HazardActionKind::OrderReinspection => "order_reinspection",
+            HazardActionKind::Close => "close",
+            HazardActionKind::Dismiss => "dismiss",
         }
+    }
+}
+
+impl std::fmt::Display for HazardActionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 
@@ -377,9 +500,96 @@ pub enum TransitionError {
     /// On-the-spot rectification is not for listed hazards.
     #[error("a hazard listed for supervision cannot be rectified on the spot")]
     ListedNotOnSpot,
+    /// A notification's time is after the event or before the report.
+    #[error("the time of the notification must lie between the report and the event")]
+    NotificationTime,
+}
+
+impl TransitionError {
+    /// A stable machine code for the reason (`invalid_state`, `forbidden`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            TransitionError::InvalidState { .. } => "invalid_state",
+            TransitionError::Forbidden { .. } => "forbidden",
+            TransitionError::OutOfScope { .. } => "out_of_scope",
+            TransitionError::ReasonRequired { .. } => "reason_required",
+            TransitionError::PhotosRequired { .. } => "photos_required",
+            TransitionError::WrongHazard { .. } => "wrong_hazard",
+            TransitionError::NotReported(_) => "not_reported",
+            TransitionError::AlreadyReported => "already_reported",
+            TransitionError::NoEvents => "no_events",
+            TransitionError::ConflictingDuplicate(_) => "conflicting_duplicate",
+            TransitionError::OverrideReasonRequired => "override_reason_required",
+            TransitionError::CombinedNeedsReview => "combined_needs_review",
+            TransitionError::DeadlineInPast => "deadline_in_past",
+            TransitionError::NoDeadline => "no_deadline",
+            TransitionError::ExtensionNotLater => "extension_not_later",
+            TransitionError::ExtensionPending => "extension_pending",
+            TransitionError::NoPendingExtension => "no_pending_extension",
+            TransitionError::SelfApproval => "self_approval",
+            TransitionError::NotMajor => "not_major",
+            TransitionError::AlreadyListed => "already_listed",
+            TransitionError::ListedStaysMajor => "listed_stays_major",
+            TransitionError::SameSeverity(_) => "same_severity",
+            TransitionError::ApprovalRequired => "approval_required",
+            TransitionError::ListedNotOnSpot => "listed_not_on_spot",
+            TransitionError::NotificationTime => "notification_time",
+        }
+    }
 }
 
 type Result<T> = std::result::Result<T, TransitionError>;
+
+/// The actions `actor` may take on `hazard` now, in [`HazardActionKind::ALL`] order: those
+/// whose state, role and scope rules (the module's table) let them through. An action listed
+/// here is applied by [`Hazard::apply`] when its payload passes its own checks (a reason
+/// where one is required, photos, a deadline not in the past); one not listed never is.
+pub fn allowed_actions(hazard: &Hazard, actor: &Actor) -> Vec<HazardActionKind> {
+    use HazardActionKind as K;
+    use HazardState as S;
+    if !actor.scope.covers(&hazard.details.region) {
+        return Vec::new();
+    }
+    let state = hazard.state;
+    let open = !state.is_final();
+    let supervisory = actor.role.is_supervisory();
+    let major = hazard.severity == Severity::Major;
+    let awaiting_fix = matches!(state, S::Assigned | S::Rectifying);
+    let reinspectable = matches!(
+        state,
+        S::Assigned | S::Rectifying | S::RectificationSubmitted
+    );
+    let allowed = |kind: &K| match kind {
+        K::Assign => state == S::Reported && (!major || supervisory),
+        K::StartRectification => state == S::Assigned,
+        K::RectifyOnSpot => {
+            matches!(state, S::Reported | S::Assigned | S::Rectifying) && !hazard.is_listed()
+        }
+        K::SubmitRectification => state == S::Rectifying,
+        K::Reinspect => reinspectable,
+        K::RequestExtension => {
+            awaiting_fix && hazard.deadline.is_some() && hazard.pending_extension.is_none()
+        }
+        K::DecideExtension => {
+            open && supervisory
+                && hazard
+                    .pending_extension
+                    .as_ref()
+                    .is_some_and(|r| r.by.user != actor.user)
+        }
+        K::NotifyPrincipal => open,
+        K::ListSupervision => open && supervisory && major && hazard.supervision.is_none(),
+        // A listed hazard stays major, and a general one may always be raised.
+        K::ChangeSeverity => open && supervisory && !(major && hazard.supervision.is_some()),
+        K::SendBack => state == S::RectificationSubmitted && supervisory,
+        K::OrderReinspection => reinspectable && supervisory,
+        K::Close => {
+            state == S::ReinspectionPassed && (supervisory || (!major && !hazard.is_listed()))
+        }
+        K::Dismiss => matches!(state, S::Reported | S::Assigned) && supervisory,
+    };
+    K::ALL.into_iter().filter(allowed).collect()
+}
 
 impl Hazard {
     /// Creates a hazard from its report event.
@@ -421,6 +631,9 @@ impl Hazard {
             reinspection_failures: 0,
             closure: None,
             dismissal: None,
+            notifications: Vec::new(),
+            send_backs: Vec::new(),
+            reinspection_order: None,
             last_at: event.at,
             history: vec![event.clone()],
         })
@@ -543,6 +756,7 @@ impl Hazard {
                     at,
                     by: actor.clone(),
                 });
+                next.reinspection_order = None;
                 next.reinspections.push(Reinspection {
                     passed: true,
                     photos: after_photos.clone(),
@@ -592,6 +806,7 @@ impl Hazard {
                 } else {
                     Some(require_reason()?)
                 };
+                next.reinspection_order = None;
                 next.reinspections.push(Reinspection {
                     passed: *passed,
                     photos: photos.clone(),
@@ -735,6 +950,7 @@ impl Hazard {
                     let approval = approval.clone().ok_or(TransitionError::ApprovalRequired)?;
                     supervision.lifted = Some(Lifted { approval, at });
                 }
+                next.reinspection_order = None;
                 next.closure = Some(Closure {
                     at,
                     by: actor.clone(),
@@ -754,7 +970,58 @@ impl Hazard {
                     by: actor.clone(),
                 });
                 next.pending_extension = None;
+                next.reinspection_order = None;
                 next.state = S::Dismissed;
+            }
+            HazardAction::NotifyPrincipal {
+                person,
+                role: principal_role,
+                at: notified_at,
+                method,
+            } => {
+                if state.is_final() {
+                    return Err(invalid());
+                }
+                if *notified_at > event.at || *notified_at < self.reported_at {
+                    return Err(TransitionError::NotificationTime);
+                }
+                next.notifications.push(PrincipalNotification {
+                    person: person.clone(),
+                    role: *principal_role,
+                    notified_at: *notified_at,
+                    method: *method,
+                    at,
+                    by: actor.clone(),
+                });
+            }
+            HazardAction::SendBack => {
+                if state != S::RectificationSubmitted {
+                    return Err(invalid());
+                }
+                require_supervisory("a submitted rectification is sent back by a supervisor")?;
+                next.send_backs.push(SendBack {
+                    reason: require_reason()?,
+                    at,
+                    by: actor.clone(),
+                });
+                next.state = S::Rectifying;
+            }
+            HazardAction::OrderReinspection { due } => {
+                if !matches!(
+                    state,
+                    S::Assigned | S::Rectifying | S::RectificationSubmitted
+                ) {
+                    return Err(invalid());
+                }
+                require_supervisory("a re-inspection is ordered by a supervisor")?;
+                if due.is_some_and(|d| d < at) {
+                    return Err(TransitionError::DeadlineInPast);
+                }
+                next.reinspection_order = Some(ReinspectionOrder {
+                    due: *due,
+                    at,
+                    by: actor.clone(),
+                });
             }
         }
         next.last_at = at;
@@ -832,6 +1099,12 @@ impl Hazard {
         }
         if self.state.is_final() && self.pending_extension.is_some() {
             return fail("final hazard has a pending extension");
+        }
+        if self.state.is_final() && self.reinspection_order.is_some() {
+            return fail("final hazard has a pending re-inspection order");
+        }
+        if self.send_backs.iter().any(|s| !s.by.role.is_supervisory()) {
+            return fail("a submission was sent back by an inspector");
         }
         if self.severity == Severity::Major
             && self.determination == DeterminationMethod::CombinedCount

@@ -36,11 +36,7 @@ impl Hazard {
 
 // The rules, once, for a hazard and for its list item.
 
-pub(super) fn is_overdue(
-    state: HazardState,
-    deadline: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> bool {
+pub fn is_overdue(state: HazardState, deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     matches!(state, HazardState::Assigned | HazardState::Rectifying)
         && deadline.is_some_and(|d| now > d)
 }

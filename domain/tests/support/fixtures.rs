@@ -139,6 +139,7 @@ pub fn new_hazard(severity: Severity) -> NewHazard {
 }
 
 /// Builds events with increasing ids and times.
+#[derive(Clone)]
 pub struct Events {
     n: u8,
     pub at: DateTime<Utc>,

@@ -27,15 +27,17 @@ where
     for<'q> String: sqlx::Encode<'q, C::Database> + sqlx::Type<C::Database>,
     for<'q> bool: sqlx::Encode<'q, C::Database> + sqlx::Type<C::Database>,
     for<'q> DateTime<Utc>: sqlx::Encode<'q, C::Database> + sqlx::Type<C::Database>,
+    for<'q> i64: sqlx::Encode<'q, C::Database> + sqlx::Type<C::Database>,
 {
     let doc = serde_json::to_string(site).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let region = site.region();
     sqlx::query::<C::Database>(
-        "INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+        "INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, created_at, updated_at, search, ledger_v) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, district = excluded.district, \
          street = excluded.street, grid = excluded.grid, areas = excluded.areas, \
-         doc = excluded.doc, updated_at = excluded.updated_at",
+         doc = excluded.doc, updated_at = excluded.updated_at, search = excluded.search, \
+         ledger_v = excluded.ledger_v",
     )
     .bind(site.id().as_uuid())
     .bind(site.name().as_str().to_owned())
@@ -46,9 +48,25 @@ where
     .bind(doc)
     .bind(is_demo)
     .bind(now)
+    .bind(site_search(site))
+    .bind(crate::ledger::LEDGER_VERSION)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The registry's search column: name, address and credit code, lowercased.
+pub(super) fn site_search(site: &Site) -> String {
+    [
+        Some(site.name().as_str()),
+        Some(site.address().as_str()),
+        site.credit_code().map(|c| c.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("\n")
+    .to_lowercase()
 }
 
 /// `,gas,ebike,`: one LIKE '%,gas,%' finds a site by area on both backends.

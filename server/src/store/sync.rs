@@ -6,13 +6,14 @@
 use super::{
     Db, StoreError,
     changes::{Change, ChangeKind, append_changes},
+    ledger::write_hazard,
     on_pool,
     sites::write_site,
 };
 use crate::sync::{self, InspectionWrite, Pusher, Rejection};
 use anxun_domain::{
     api::RejectionCode,
-    hazard::{HazardEvent, Severity},
+    hazard::HazardEvent,
     ids::{DeviceId, MutationId, UserId},
     inspection::{Inspection, InspectionStatus},
     photo::Sha256Hex,
@@ -56,13 +57,6 @@ fn to_i64(n: u64) -> Result<i64, StoreError> {
 
 fn to_u64(n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(corrupt)
-}
-
-fn severity_code(severity: Severity) -> &'static str {
-    match severity {
-        Severity::General => "general",
-        Severity::Major => "major",
-    }
 }
 
 fn op(mutation: &Mutation) -> &'static str {
@@ -174,11 +168,12 @@ impl Db {
     /// why it could not be read (a rejection, so that it does not block the outbox).
     /// `missing_photos`: the photos it references that the photo store lacks; if the entry is
     /// the next one, they make it [`EntryOutcome::MissingPhotos`] (a duplicate stays a
-    /// duplicate).
+    /// duplicate). `seq` `None` settles the entry as the device's next one, whatever its
+    /// number (the console's actions, [`crate::sync::console_device`]).
     pub async fn push_entry(
         &self,
         pusher: &Pusher,
-        seq: u64,
+        seq: Option<u64>,
         mutation_id: MutationId,
         mutation: Result<&Mutation, String>,
         missing_photos: &[Sha256Hex],
@@ -186,7 +181,6 @@ impl Db {
     ) -> Result<EntryOutcome, StoreError> {
         let device = pusher.device.as_uuid();
         let user = pusher.user.as_uuid();
-        let seq_i = to_i64(seq)?;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Take the write lock on the device first: pushes from one device are serialised.
@@ -199,6 +193,8 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await?;
             let last = to_u64(last)?;
+            let seq = seq.unwrap_or(last + 1);
+            let seq_i = to_i64(seq)?;
             if seq <= last {
                 let row = sqlx::query(
                     "SELECT mutation_id, status, code, message FROM sync_mutations \
@@ -392,27 +388,7 @@ impl Db {
                             let hazard = &applied.hazard;
                             let details = hazard.details();
                             let region = &details.region;
-                            sqlx::query(
-                                "INSERT INTO hazards (id, site_id, district, street, grid, area, status, severity, deadline, reported_at, doc, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, \
-                                 deadline = excluded.deadline, doc = excluded.doc, updated_at = excluded.updated_at",
-                            )
-                            .bind(hazard.id().as_uuid())
-                            .bind(details.site.as_uuid())
-                            .bind(region.district.as_str())
-                            .bind(region.street.as_str())
-                            .bind(region.grid.as_str())
-                            .bind(details.area.code())
-                            .bind(hazard.state().code())
-                            .bind(severity_code(hazard.severity()))
-                            .bind(hazard.deadline())
-                            .bind(hazard.reported_at())
-                            .bind(to_json(hazard)?)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                            super::stats::write_hazard_facts!(tx, hazard);
+                            write_hazard!(tx, hazard, now);
                             sqlx::query(
                                 "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -5,14 +5,22 @@
 use crate::{
     helpers::{Backend, TestApp},
     on_both_backends,
-    sync_push::{BEFORE, code, entries, report, setup, site},
+    sync_push::{BEFORE, code, entries, inspection, report, setup, site, text},
 };
 use anxun_domain::{
     api::{
         ADMIN_SITES_IMPORT_PATH, ADMIN_USERS_PATH, HEALTH_PATH, LOGOUT_PATH, ME_PATH, OPENAPI_PATH,
-        PullResponse, PushRequest, SYNC_PULL_PATH, SYNC_PUSH_PATH, TEMPLATES_PATH, photo_path,
+        PullResponse, PushRequest, SYNC_PULL_PATH, SYNC_PUSH_PATH, TEMPLATES_PATH,
+        ledger::{
+            ActionRequest, EXPORT_HAZARDS_CSV_PATH, EXPORT_HAZARDS_XLSX_PATH, HAZARDS_PATH,
+            HazardDetail, LedgerPage, SITES_PATH, SitePage, hazard_events_path, hazard_path,
+            inspection_path, site_path,
+        },
+        photo_path,
         stats::{STATS_PATH, STATS_QUARTERLY_PATH, StatsResponse},
     },
+    hazard::{HazardAction, NotificationMethod, PrincipalRole},
+    ids::EventId,
     ids::{DeviceId, UserId},
     photo::Sha256Hex,
     region::Scope,
@@ -92,6 +100,7 @@ async fn the_authorization_matrix_holds_for_every_endpoint(backend: Backend) {
     let app = &setup.app;
     let owned_site = site("310104");
     let hazard = report(&owned_site, setup.user);
+    let record = inspection(&owned_site, setup.user);
     let body = serde_json::to_value(PushRequest {
         proto_v: PROTOCOL_VERSION,
         device: setup.device,
@@ -103,6 +112,9 @@ async fn the_authorization_matrix_holds_for_every_endpoint(backend: Backend) {
                 },
                 Mutation::HazardEvent {
                     event: Box::new(hazard.clone()),
+                },
+                Mutation::SaveInspection {
+                    inspection: Box::new(record.clone()),
                 },
             ],
         ),
@@ -345,6 +357,102 @@ async fn the_authorization_matrix_holds_for_every_endpoint(backend: Backend) {
             assert_eq!(import, 403, "{who} import");
         } else {
             assert!(!matches!(import, 401 | 403), "{who} import: {import}");
+        }
+
+        // The ledger, sites, inspection records and exports: supervisors and administrators,
+        // each within their scope (outside it: empty lists, 404 for one record); inspectors
+        // 403; no session 401.
+        let supervisory = caller.role.is_some_and(|r| r.is_supervisory());
+        let ledger_status = |in_scope_record: bool| -> u16 {
+            match (signed_in, supervisory, in_scope_record) {
+                (false, _, _) => 401,
+                (true, false, _) => 403,
+                (true, true, true) => 200,
+                (true, true, false) => 404,
+            }
+        };
+        let list = call(app, caller, Method::GET, HAZARDS_PATH, None).await;
+        assert_eq!(list.status().as_u16(), ledger_status(true), "{who} ledger");
+        if supervisory {
+            let page: LedgerPage = list.json().await.unwrap();
+            let sees = page.rows.iter().any(|r| r.id == hazard.hazard);
+            assert_eq!(sees, caller.in_scope, "{who} ledger sees the hazard");
+        }
+        let detail = call(app, caller, Method::GET, &hazard_path(hazard.hazard), None).await;
+        assert_eq!(
+            detail.status().as_u16(),
+            ledger_status(caller.in_scope),
+            "{who} hazard detail"
+        );
+        if supervisory && caller.in_scope {
+            let detail: HazardDetail = detail.json().await.unwrap();
+            assert_eq!(detail.hazard.id(), hazard.hazard);
+        }
+        let action = ActionRequest {
+            id: EventId::generate(),
+            action: HazardAction::NotifyPrincipal {
+                person: text("王老板"),
+                role: PrincipalRole::Principal,
+                at: chrono::Utc::now(),
+                method: NotificationMethod::InPerson,
+            },
+            reason: None,
+        };
+        let posted = call(
+            app,
+            caller,
+            Method::POST,
+            &hazard_events_path(hazard.hazard),
+            json_body(&serde_json::to_value(&action).unwrap()),
+        )
+        .await;
+        assert_eq!(
+            posted.status().as_u16(),
+            ledger_status(caller.in_scope),
+            "{who} hazard action"
+        );
+        let sites = call(app, caller, Method::GET, SITES_PATH, None).await;
+        assert_eq!(sites.status().as_u16(), ledger_status(true), "{who} sites");
+        if supervisory {
+            let page: SitePage = sites.json().await.unwrap();
+            let sees = page.rows.iter().any(|r| r.site.id() == owned_site.id());
+            assert_eq!(sees, caller.in_scope, "{who} sites sees the site");
+        }
+        let one_site = call(app, caller, Method::GET, &site_path(owned_site.id()), None).await;
+        assert_eq!(
+            one_site.status().as_u16(),
+            ledger_status(caller.in_scope),
+            "{who} site"
+        );
+        let record_status = call(app, caller, Method::GET, &inspection_path(record.id), None)
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(
+            record_status,
+            ledger_status(caller.in_scope),
+            "{who} inspection record"
+        );
+        for path in [EXPORT_HAZARDS_CSV_PATH, EXPORT_HAZARDS_XLSX_PATH] {
+            let export = call(app, caller, Method::GET, path, None).await;
+            assert_eq!(
+                export.status().as_u16(),
+                ledger_status(true),
+                "{who} {path}"
+            );
+            if supervisory {
+                let bytes = export.bytes().await.unwrap();
+                if path == EXPORT_HAZARDS_CSV_PATH {
+                    let text = String::from_utf8(bytes.to_vec()).unwrap();
+                    assert_eq!(
+                        text.contains(&hazard.hazard.to_string()),
+                        caller.in_scope,
+                        "{who} CSV export holds the hazard"
+                    );
+                } else {
+                    assert!(bytes.starts_with(b"PK"), "{who} XLSX is a zip");
+                }
+            }
         }
 
         // Signing out: a session ends only itself.

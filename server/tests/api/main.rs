@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod binary;
 mod health;
+mod ledger;
 mod openapi;
 mod photos;
 mod seeding;

@@ -8,8 +8,8 @@ use crate::{
     docno::DocNumber,
     geo::GeoPoint,
     hazard::{
-        DeterminationMethod, HazardSource, InterimMeasure, ItemRef, NewHazard, RectificationMode,
-        ResponsibleParty, Severity,
+        DeterminationMethod, HazardSource, InterimMeasure, ItemRef, NewHazard, NotificationMethod,
+        PrincipalRole, RectificationMode, ResponsibleParty, Severity,
     },
     ids::{InspectionId, SiteId},
     photo::Sha256Hex,
@@ -36,6 +36,9 @@ enum ActionType {
     ChangeSeverity,
     Close,
     Dismiss,
+    NotifyPrincipal,
+    SendBack,
+    OrderReinspection,
 }
 
 /// Every field any action has; each action takes its own and ignores the others.
@@ -92,6 +95,13 @@ pub(super) struct HazardActionWire {
     to: Option<Severity>,
     collective_review: Option<bool>,
     approval: Option<Text>,
+    // `notify_principal`.
+    person: Option<Text>,
+    role: Option<PrincipalRole>,
+    at: Option<DateTime<Utc>>,
+    method: Option<NotificationMethod>,
+    // `order_reinspection`.
+    due: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<HazardActionWire> for HazardAction {
@@ -168,6 +178,14 @@ impl TryFrom<HazardActionWire> for HazardAction {
                 approval: wire.approval,
             },
             ActionType::Dismiss => HazardAction::Dismiss,
+            ActionType::NotifyPrincipal => HazardAction::NotifyPrincipal {
+                person: required(wire.person, "person")?,
+                role: required(wire.role, "role")?,
+                at: required(wire.at, "at")?,
+                method: required(wire.method, "method")?,
+            },
+            ActionType::SendBack => HazardAction::SendBack,
+            ActionType::OrderReinspection => HazardAction::OrderReinspection { due: wire.due },
         })
     }
 }

@@ -122,7 +122,7 @@ pub async fn post(
             .db
             .push_entry(
                 &pusher,
-                entry.seq,
+                Some(entry.seq),
                 entry.mutation_id,
                 mutation.as_ref().map_err(Clone::clone),
                 &missing,
