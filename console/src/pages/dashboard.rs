@@ -327,7 +327,7 @@ fn report_view(
                 <select data-testid="dashboard-group" prop:value=group.code() on:change=regroup>
                     {GROUPINGS
                         .into_iter()
-                        .map(|d| view! { <option value=d.code()>{dimension_name(i18n, d)}</option> })
+                        .map(|d| view! { <option value=d.code() selected={d == group}>{dimension_name(i18n, d)}</option> })
                         .collect_view()}
                 </select>
             </label>
@@ -336,7 +336,7 @@ fn report_view(
                 <select data-testid="dashboard-figure" prop:value=figure.id() on:change=chart_figure>
                     {Figure::ALL
                         .into_iter()
-                        .map(|f| view! { <option value=f.id()>{figure_name(i18n, f)}</option> })
+                        .map(|f| view! { <option value=f.id() selected={f == figure}>{figure_name(i18n, f)}</option> })
                         .collect_view()}
                 </select>
             </label>
