@@ -48,6 +48,7 @@ pub const BEARER: &str = "bearer";
         (name = "admin", description = "Accounts and the site registry (administrators only)"),
         (name = "ledger", description = "The hazard ledger, sites and inspection records (supervisors and administrators)"),
         (name = "exports", description = "The ledger as CSV and XLSX, streamed (supervisors and administrators)"),
+        (name = "stats", description = "Statistics for the dashboard and the quarterly report (supervisors and administrators)"),
     )
 )]
 pub struct ApiDoc;

@@ -78,6 +78,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::inspections::get::get))
         .routes(routes!(routes::exports::csv::get))
         .routes(routes!(routes::exports::xlsx::get))
+        .routes(routes!(routes::stats::overview::get))
+        .routes(routes!(routes::stats::quarterly::get))
 }
 
 /// The routes with a request body limit of their own.
@@ -154,6 +156,10 @@ impl Application {
         let db = Db::connect(&settings.database).await?;
         // Ledger columns of rows written before migration 0005 (a no-op afterwards).
         db.backfill_ledger(chrono::Utc::now()).await?;
+        let filled = db.backfill_stats().await?;
+        if filled > 0 {
+            tracing::info!(filled, "statistics facts filled in for existing records");
+        }
         let mut announcements = Vec::new();
         if settings.demo {
             announcements.push(Announcement::Demo(

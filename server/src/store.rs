@@ -20,6 +20,7 @@ pub mod pull;
 pub mod regions;
 pub mod sessions;
 pub mod sites;
+pub mod stats;
 pub mod sync;
 
 /// A connection pool to one of the two backends.

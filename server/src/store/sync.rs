@@ -354,6 +354,7 @@ impl Db {
                             .bind(now)
                             .execute(&mut *tx)
                             .await?;
+                            super::stats::write_inspection_facts!(tx, inspection, &region);
                             for photo in &referenced {
                                 photo_refs.push((photo.clone(), region.clone()));
                             }
@@ -388,6 +389,7 @@ impl Db {
                             let details = hazard.details();
                             let region = &details.region;
                             write_hazard!(tx, hazard, now);
+                            super::stats::write_hazard_facts!(tx, hazard);
                             sqlx::query(
                                 "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
