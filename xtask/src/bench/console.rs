@@ -46,6 +46,10 @@ use std::{
 pub const HAZARDS: u64 = 1_000_000;
 /// Inspections generated.
 pub const INSPECTIONS: u64 = 300_000;
+/// Hazards generated for SQLite.
+pub const SQLITE_HAZARDS: u64 = 200_000;
+/// Inspections generated for SQLite.
+pub const SQLITE_INSPECTIONS: u64 = 60_000;
 /// Timed requests per measurement.
 const RUNS: usize = 40;
 
@@ -53,7 +57,7 @@ const ADMIN_PASSWORD: &str = "bench-console-admin-1";
 const SUPERVISOR_PASSWORD: &str = "bench-console-supervisor-1";
 
 /// Budgets, printed beside the numbers.
-pub const BUDGETS: [(&str, &str); 12] = [
+pub const BUDGETS: [(&str, &str); 18] = [
     ("generate_data", "—"),
     ("dashboard_stats_p50", "—"),
     ("dashboard_stats_p95", "≤ 200 ms"),
@@ -66,6 +70,12 @@ pub const BUDGETS: [(&str, &str); 12] = [
     ("xlsx_10k_rows", "—"),
     ("xlsx_10k_time", "report"),
     ("xlsx_10k_peak_rss", "≈ the 100k figure"),
+    ("sqlite_generate_data", "—"),
+    ("sqlite_dashboard_stats_p50", "—"),
+    ("sqlite_dashboard_stats_p95", "report"),
+    ("sqlite_ledger_page_p50", "—"),
+    ("sqlite_ledger_page_p95", "report"),
+    ("sqlite_ledger_page_total", "—"),
 ];
 
 fn text(s: &str) -> Result<Text> {
@@ -203,7 +213,16 @@ const REPORTED_JSON: &str =
 
 /// `replace(...)` of a JSON template's ids and region with SQL expressions.
 fn fill(template: &str, ids: &[(String, &str)], region: (&str, &str, &str)) -> String {
-    let mut expr = format!("$doc${template}$doc$");
+    fill_literal(format!("$doc${template}$doc$"), ids, region)
+}
+
+/// [`fill`] on SQLite: a plain string literal.
+fn fill_sqlite(template: &str, ids: &[(String, &str)], region: (&str, &str, &str)) -> String {
+    fill_literal(format!("'{}'", template.replace('\'', "''")), ids, region)
+}
+
+fn fill_literal(literal: String, ids: &[(String, &str)], region: (&str, &str, &str)) -> String {
+    let mut expr = literal;
     for (from, to) in ids {
         expr = format!("replace({expr}, '{from}', {to})");
     }
@@ -350,6 +369,156 @@ VACUUM ANALYZE;
     )
 }
 
+/// The SQLite flavour of [`script`], for [`SQLITE_HAZARDS`] hazards and
+/// [`SQLITE_INSPECTIONS`] inspections (ids are random 16-byte blobs, times RFC 3339 text as
+/// sqlx writes them).
+fn sqlite_script(t: &Templates) -> String {
+    let user = t.user.to_string();
+    let uuid = |blob: &str| {
+        format!(
+            "lower(substr(hex({blob}),1,8)||'-'||substr(hex({blob}),9,4)||'-'||substr(hex({blob}),13,4)||'-'||substr(hex({blob}),17,4)||'-'||substr(hex({blob}),21,12))"
+        )
+    };
+    let (gid, gsite, reporter, event) = (
+        uuid("g.id"),
+        uuid("g.site_id"),
+        uuid("(SELECT id FROM users WHERE username = 'bench-reporter')"),
+        uuid("g.event_id"),
+    );
+    let reported_json = "strftime('%Y-%m-%dT%H:%M:%SZ', g.reported_e, 'unixepoch')";
+    let ids = |id: String| {
+        vec![
+            (id, gid.as_str()),
+            (t.site_id.to_string(), gsite.as_str()),
+            (user.clone(), reporter.as_str()),
+            (TEMPLATE_TIME.to_owned(), reported_json),
+        ]
+    };
+    let region = ("'BD01'", "g.street", "g.grid");
+    let site_doc = fill_sqlite(&t.site, &[(t.site_id.to_string(), gid.as_str())], region);
+    let hazard_doc = fill_sqlite(&t.hazard, &ids(t.hazard_id.to_string()), region);
+    let mut event_ids = ids(t.hazard_id.to_string());
+    event_ids.push((t.event_id.to_string(), event.as_str()));
+    let event_doc = fill_sqlite(&t.event, &event_ids, region);
+    let inspection_doc = fill_sqlite(
+        &t.inspection,
+        &[
+            (t.inspection_id.to_string(), gid.as_str()),
+            (t.site_id.to_string(), gsite.as_str()),
+        ],
+        region,
+    );
+    let time = |e: &str| format!("strftime('%Y-%m-%dT%H:%M:%S+00:00', {e}, 'unixepoch')");
+    let month = |e: &str| format!("CAST(strftime('%Y%m', {e} + 28800, 'unixepoch') AS INTEGER)");
+    let (reported, deadline, closed) = (
+        time("g.reported_e"),
+        time("g.deadline_e"),
+        time("g.closed_e"),
+    );
+    let (reported_month, closed_month) = (month("g.reported_e"), month("g.closed_e"));
+    let ended_month = month("g.started_e + 3600");
+    let started = time("g.started_e");
+    format!(
+        r#"
+PRAGMA foreign_keys = OFF;
+BEGIN;
+INSERT INTO regions (code, name, level, parent, is_demo) VALUES ('BD01', '压测区', 'district', NULL, 0);
+WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 12)
+INSERT INTO regions (code, name, level, parent, is_demo) SELECT 'BD01S' || printf('%02d', n), '压测街道' || n, 'street', 'BD01', 0 FROM s;
+WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 12), g(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM g WHERE m < 10)
+INSERT INTO regions (code, name, level, parent, is_demo)
+  SELECT 'BD01S' || printf('%02d', n) || 'G' || printf('%02d', m), '网格' || m, 'grid', 'BD01S' || printf('%02d', n), 0 FROM s, g;
+
+CREATE TEMP TABLE gsites AS
+  WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE n < 19999)
+  SELECT n, randomblob(16) AS id, 'BD01S' || printf('%02d', n % 12 + 1) AS street,
+         'BD01S' || printf('%02d', n % 12 + 1) || 'G' || printf('%02d', (n / 12) % 10 + 1) AS grid
+  FROM c;
+CREATE UNIQUE INDEX temp.gsites_n ON gsites (n);
+INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, created_at, updated_at, search, ledger_v)
+  SELECT g.id, '压测餐饮店', 'BD01', g.street, g.grid, 'gas', {site_doc}, 0, {now}, {now}, '压测餐饮店 压测区压测路1号', 1 FROM gsites g;
+
+CREATE TEMP TABLE ghaz AS
+  WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE n < {hazards} - 1),
+  r AS MATERIALIZED (SELECT n, (random() & 268435455) / 268435456.0 AS r1, (random() & 268435455) / 268435456.0 AS r2,
+               (random() & 268435455) / 268435456.0 AS r3, (random() & 268435455) / 268435456.0 AS r4,
+               (random() & 268435455) / 268435456.0 AS r5, (random() & 268435455) / 268435456.0 AS r6 FROM c)
+  SELECT r.n, randomblob(16) AS id, randomblob(16) AS event_id, s.id AS site_id, s.street, s.grid,
+         CASE WHEN r1 < 0.5 THEN 'gas' WHEN r1 < 0.8 THEN 'factory_warehouse' ELSE 'ebike' END AS area,
+         CASE WHEN r2 < 0.05 THEN 'major' ELSE 'general' END AS severity,
+         CASE WHEN r4 < 0.80 THEN 'closed' WHEN r4 < 0.84 THEN 'dismissed' WHEN r4 < 0.90 THEN 'rectifying'
+              WHEN r4 < 0.93 THEN 'assigned' WHEN r4 < 0.96 THEN 'rectification_submitted'
+              WHEN r4 < 0.98 THEN 'reinspection_passed' ELSE 'reported' END AS status,
+         1704038400 + CAST(r3 * (unixepoch('now') - 1704038400) AS INTEGER) AS reported_e, r5, r6
+  FROM r JOIN gsites s ON s.n = (r.n * 7919) % 20000;
+ALTER TABLE ghaz ADD COLUMN deadline_e INTEGER;
+ALTER TABLE ghaz ADD COLUMN closed_e INTEGER;
+UPDATE ghaz SET deadline_e = CASE WHEN status NOT IN ('reported', 'dismissed') THEN reported_e + 15 * 86400 END,
+                closed_e = CASE WHEN status = 'closed' THEN reported_e + CAST(r5 * 30 * 86400 AS INTEGER) END;
+
+INSERT INTO users (id, username, display_name, role, scope, password_hash, disabled, is_demo, created_at)
+  VALUES (randomblob(16), 'bench-reporter', '压测网格员', 'inspector', '{{"level":"city"}}', '!', 1, 0, {now});
+INSERT INTO devices (id, user_id, last_seq, created_at)
+  SELECT randomblob(16), id, 0, {now} FROM users WHERE username = 'bench-reporter';
+
+INSERT INTO hazards (id, site_id, district, street, grid, area, status, severity, deadline, reported_at, doc, updated_at,
+                     ledger_v, source, reporter_id, inspection_id, number, site_name, item_id, item_title, description,
+                     listed, closed_at, status_rank, search)
+  SELECT g.id, g.site_id, 'BD01', g.street, g.grid, g.area, g.status, g.severity,
+         CASE WHEN g.deadline_e IS NOT NULL THEN {deadline} END, {reported}, {hazard_doc}, {now},
+         1, 'grid_patrol', (SELECT id FROM users WHERE username = 'bench-reporter'), NULL, NULL, '压测餐饮店', NULL, NULL,
+         '液化石油气钢瓶设在地下室', g.severity = 'major' AND g.r6 < 0.6,
+         CASE WHEN g.closed_e IS NOT NULL THEN {closed} END,
+         CASE g.status WHEN 'reported' THEN 0 WHEN 'assigned' THEN 1 WHEN 'rectifying' THEN 2
+              WHEN 'rectification_submitted' THEN 3 WHEN 'reinspection_passed' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END,
+         '压测餐饮店 压测区压测路1号 液化石油气钢瓶设在地下室'
+  FROM ghaz g;
+INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at)
+  SELECT g.event_id, g.id, 0, {event_doc}, (SELECT id FROM users WHERE username = 'bench-reporter'),
+         (SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = 'bench-reporter'), {reported}
+  FROM ghaz g;
+
+INSERT INTO hazard_stats (hazard_id, district, street, grid, area, severity, month, reported_us,
+    hazards, closed, major, major_closed, due, on_time, found, major_found, listed_major, closed_timed, close_seconds,
+    reinspected, first_pass, due_from_us, overdue_after_us, major_from, major_until)
+  SELECT g.id, 'BD01', g.street, g.grid, g.area, g.severity, {reported_month}, g.reported_e * 1000000,
+         c, cl, mj, mj * cl, cl * (g.deadline_e IS NOT NULL), (cl = 1 AND g.closed_e <= g.deadline_e),
+         c * (g.r6 < 0.7), c * mj * (g.r6 < 0.7), mj * (g.r6 < 0.6), cl,
+         CASE WHEN cl = 1 THEN g.closed_e - g.reported_e ELSE 0 END,
+         c * (g.status IN ('closed', 'reinspection_passed')), c * (g.status IN ('closed', 'reinspection_passed') AND g.r5 < 0.85),
+         CASE WHEN c = 1 AND cl = 0 AND g.deadline_e IS NOT NULL THEN g.deadline_e * 1000000 END,
+         CASE WHEN g.status IN ('assigned', 'rectifying') THEN g.deadline_e * 1000000 END,
+         CASE WHEN mj = 1 THEN {reported_month} END,
+         CASE WHEN mj = 1 AND cl = 1 THEN {closed_month} END
+  FROM (SELECT *, (status <> 'dismissed') AS c, (status = 'closed') AS cl,
+               (status <> 'dismissed' AND severity = 'major') AS mj FROM ghaz) g;
+
+CREATE TEMP TABLE ginsp AS
+  WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE n < {inspections} - 1)
+  SELECT c.n, randomblob(16) AS id, s.id AS site_id, s.street, s.grid,
+         1704038400 + CAST((random() & 268435455) / 268435456.0 * (unixepoch('now') - 1704038400) AS INTEGER) AS started_e
+  FROM c JOIN gsites s ON s.n = (c.n * 104729) % 20000;
+INSERT INTO inspections (id, site_id, district, street, grid, status, started_at, doc, created_at, updated_at)
+  SELECT g.id, g.site_id, 'BD01', g.street, g.grid, 'completed', {started}, {inspection_doc}, {now}, {now} FROM ginsp g;
+INSERT INTO inspection_stats (inspection_id, district, street, grid, area, month, at_us, inspections)
+  SELECT g.id, 'BD01', g.street, g.grid, 'gas', {ended_month}, (g.started_e + 3600) * 1000000, 1 FROM ginsp g;
+
+DELETE FROM hazard_cells;
+INSERT INTO hazard_cells (district, street, grid, area, severity, month, hazards, closed, major, major_closed, due, on_time, found, major_found, listed_major, closed_timed, close_seconds, reinspected, first_pass)
+  SELECT district, street, grid, area, severity, month, SUM(hazards), SUM(closed), SUM(major), SUM(major_closed), SUM(due), SUM(on_time), SUM(found), SUM(major_found), SUM(listed_major), SUM(closed_timed), SUM(close_seconds), SUM(reinspected), SUM(first_pass)
+  FROM hazard_stats GROUP BY district, street, grid, area, severity, month;
+DELETE FROM inspection_cells;
+INSERT INTO inspection_cells (district, street, grid, area, month, inspections)
+  SELECT district, street, grid, area, month, SUM(inspections) FROM inspection_stats GROUP BY district, street, grid, area, month;
+COMMIT;
+ANALYZE;
+"#,
+        now = time("unixepoch('now')"),
+        hazards = SQLITE_HAZARDS,
+        inspections = SQLITE_INSPECTIONS,
+    )
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -444,7 +613,9 @@ fn peak_rss_mb(pid: u32) -> Result<f64> {
     Ok(kb / 1024.0)
 }
 
-/// Runs the console benchmark against `server` (the release binary).
+/// Runs the console benchmark against `server` (the release binary): PostgreSQL with
+/// [`HAZARDS`] hazards (dashboard, ledger page, exports), then SQLite with [`SQLITE_HAZARDS`]
+/// (dashboard, ledger page).
 pub fn run(server: &Path) -> Result<Vec<(String, String)>> {
     step("Console benchmark: PostgreSQL with 1,000,000 hazards and 300,000 inspections");
     let bin = tools::ensure_postgres()?;
@@ -452,41 +623,88 @@ pub fn run(server: &Path) -> Result<Vec<(String, String)>> {
     let url = pg.url();
     let data = std::env::temp_dir().join(format!("anxun-console-bench-{}", std::process::id()));
     std::fs::create_dir_all(&data)?;
-    let result = measure(server, &bin, &url, &data);
-    let _ = std::fs::remove_dir_all(&data);
+    let mut rows = Vec::new();
+    let result = measure_postgres(server, &bin, &url, &data, &mut rows);
     drop(pg);
-    result
+    let _ = std::fs::remove_dir_all(&data);
+    result?;
+    step("Console benchmark: SQLite with 200,000 hazards and 60,000 inspections");
+    std::fs::create_dir_all(&data)?;
+    let result = measure_sqlite(server, &data, &mut rows);
+    let _ = std::fs::remove_dir_all(&data);
+    result?;
+    Ok(rows)
 }
 
-fn measure(server: &Path, pg_bin: &Path, url: &str, data: &Path) -> Result<Vec<(String, String)>> {
-    let mut rows = Vec::new();
-    let port = postgres::free_port()?;
-    let base = format!("http://127.0.0.1:{port}");
-    let agent = agent();
-    // The schema (migrations) and the first administrator.
-    let guard = start_server(server, url, port, data)?;
-    drop(guard);
-    let started = Instant::now();
-    let mut psql = Command::new(pg_bin.join("psql"))
-        .args(["-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", "-"])
+/// Feeds `script` to a command's standard input and waits for it to succeed.
+fn run_script(mut command: Command, script: &str) -> Result<()> {
+    use std::io::Write;
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .context("starting psql")?;
+        .context("starting the SQL client")?;
     {
-        use std::io::Write;
-        let mut stdin = psql.stdin.take().context("psql stdin")?;
-        stdin.write_all(script(&templates()?).as_bytes())?;
+        let mut stdin = child.stdin.take().context("stdin")?;
+        stdin.write_all(script.as_bytes())?;
     }
-    if !psql.wait()?.success() {
+    if !child.wait()?.success() {
         bail!("generating the data failed");
     }
+    Ok(())
+}
+
+fn measure_postgres(
+    server: &Path,
+    pg_bin: &Path,
+    url: &str,
+    data: &Path,
+    rows: &mut Vec<(String, String)>,
+) -> Result<()> {
+    let port = postgres::free_port()?;
+    // The schema (migrations) and the first administrator.
+    drop(start_server(server, url, port, data)?);
+    let started = Instant::now();
+    let mut psql = Command::new(pg_bin.join("psql"));
+    psql.args(["-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", "-"]);
+    run_script(psql, &script(&templates()?))?;
     rows.push((
         "generate_data".to_owned(),
         format!("{:.0} s", started.elapsed().as_secs_f64()),
     ));
+    measure_queries(server, url, port, data, "", HAZARDS, rows)?;
+    measure_exports(server, url, port, data, rows)
+}
 
-    let guard = start_server(server, url, port, data)?;
+fn measure_sqlite(server: &Path, data: &Path, rows: &mut Vec<(String, String)>) -> Result<()> {
+    let port = postgres::free_port()?;
+    let db = data.join("anxun.db");
+    let url = format!("sqlite://{}", db.display());
+    drop(start_server(server, &url, port, data)?);
+    let started = Instant::now();
+    let mut sqlite = Command::new("sqlite3");
+    sqlite.args(["-bail"]).arg(&db);
+    run_script(sqlite, &sqlite_script(&templates()?))?;
+    rows.push((
+        "sqlite_generate_data".to_owned(),
+        format!("{:.0} s", started.elapsed().as_secs_f64()),
+    ));
+    measure_queries(server, &url, port, data, "sqlite_", SQLITE_HAZARDS, rows)
+}
+
+/// The dashboard and a ledger page as a district supervisor (created here).
+fn measure_queries(
+    server: &Path,
+    url: &str,
+    port: u16,
+    data: &Path,
+    prefix: &str,
+    expected: u64,
+    rows: &mut Vec<(String, String)>,
+) -> Result<()> {
+    let base = format!("http://127.0.0.1:{port}");
+    let agent = agent();
+    let _guard = start_server(server, url, port, data)?;
     let admin = login(&agent, &base, "admin", ADMIN_PASSWORD)?;
     let create = serde_json::json!({
         "username": "bench-district",
@@ -508,25 +726,36 @@ fn measure(server: &Path, pg_bin: &Path, url: &str, data: &Path) -> Result<Vec<(
     let (p50, p95, body) = timed(&agent, &format!("{base}/api/stats?group=street"), &token)?;
     let stats: serde_json::Value = serde_json::from_slice(&body)?;
     let hazards = stats["overall"]["hazards"].as_u64().unwrap_or(0);
-    if hazards < HAZARDS * 9 / 10 {
-        bail!("the dashboard counts {hazards} hazards; the data has {HAZARDS}");
+    if hazards < expected * 9 / 10 {
+        bail!("the dashboard counts {hazards} hazards; the data has {expected}");
     }
-    rows.push(("dashboard_stats_p50".to_owned(), millis(p50)));
-    rows.push(("dashboard_stats_p95".to_owned(), millis(p95)));
+    rows.push((format!("{prefix}dashboard_stats_p50"), millis(p50)));
+    rows.push((format!("{prefix}dashboard_stats_p95"), millis(p95)));
 
     let ledger =
         format!("{base}/api/hazards?status=open&area=gas&street=BD01S03&page=3&per_page=50");
     let (p50, p95, body) = timed(&agent, &ledger, &token)?;
     let page: serde_json::Value = serde_json::from_slice(&body)?;
-    rows.push(("ledger_page_p50".to_owned(), millis(p50)));
-    rows.push(("ledger_page_p95".to_owned(), millis(p95)));
+    rows.push((format!("{prefix}ledger_page_p50"), millis(p50)));
+    rows.push((format!("{prefix}ledger_page_p95"), millis(p95)));
     rows.push((
-        "ledger_page_total".to_owned(),
+        format!("{prefix}ledger_page_total"),
         page["total"].as_u64().unwrap_or(0).to_string(),
     ));
-    drop(guard);
+    Ok(())
+}
 
-    // Exports, each on a fresh server so that its peak memory is the export's.
+/// The XLSX export of about 100,000 and 10,000 hazards, each on a freshly started server so
+/// that its peak memory is the export's.
+fn measure_exports(
+    server: &Path,
+    url: &str,
+    port: u16,
+    data: &Path,
+    rows: &mut Vec<(String, String)>,
+) -> Result<()> {
+    let base = format!("http://127.0.0.1:{port}");
+    let agent = agent();
     for (name, from, to) in [
         ("100k", "2025-01-01", "2025-04-15"),
         ("10k", "2025-01-01", "2025-01-11"),
@@ -563,7 +792,7 @@ fn measure(server: &Path, pg_bin: &Path, url: &str, data: &Path) -> Result<Vec<(
         rows.push((format!("xlsx_{name}_peak_rss"), format!("{peak:.0} MB")));
         drop(guard);
     }
-    Ok(rows)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -579,6 +808,8 @@ mod tests {
         }
         assert!(sql.contains(&format!("'{}', g.id::text", t.hazard_id)));
         assert!(sql.contains(&format!("'{}', g.site_id::text", t.site_id)));
+        let sqlite = sqlite_script(&t);
+        assert!(!sqlite.contains("$doc$") && sqlite.contains(&t.hazard_id.to_string()));
         // The JSON with another id and region still parses as the domain's.
         let hazard = t
             .hazard
