@@ -68,6 +68,9 @@ pub mod paths {
     /// The new-site form.
     pub const NEW_SITE: &str = "/sites/new";
 
+    /// The supervisor console (a separate bundle served by the server; not a route here).
+    pub const CONSOLE: &str = "/console/";
+
     /// One site.
     pub fn site(id: SiteId) -> String {
         format!("/sites/{id}")

@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod docno;
+pub mod documents;
 pub mod gb35181;
 pub mod geo;
 pub mod hazard;

@@ -6,6 +6,7 @@
 mod fixtures;
 
 use anxun_domain::{
+    api::stats::YearMonth,
     hazard::{HazardState, Severity},
     region::RegionPath,
     site::Area,
@@ -236,6 +237,103 @@ proptest! {
             if let Some(v) = report.rectification_rate.value() {
                 prop_assert!((0.0..=1.0).contains(&v));
             }
+        }
+    }
+}
+
+/// The value of one dimension for a hazard, as a database groups it (by its columns and the
+/// month its facts name).
+fn hazard_value(h: &HazardSummary, dimension: Dimension) -> GroupValue {
+    let month = h.facts().month;
+    match dimension {
+        Dimension::Area => GroupValue::Area { area: h.area },
+        Dimension::Severity => GroupValue::Severity {
+            severity: h.severity,
+        },
+        Dimension::District => GroupValue::District {
+            district: h.region.district.clone(),
+        },
+        Dimension::Street => GroupValue::Street {
+            district: h.region.district.clone(),
+            street: h.region.street.clone(),
+        },
+        Dimension::Grid => GroupValue::Grid {
+            region: h.region.clone(),
+        },
+        Dimension::Month | Dimension::Quarter => GroupValue::of_month(dimension, month).unwrap(),
+    }
+}
+
+fn inspection_value(i: &InspectionSummary, dimension: Dimension) -> Option<GroupValue> {
+    match dimension {
+        Dimension::Area => Some(GroupValue::Area { area: i.area }),
+        Dimension::Severity => None,
+        Dimension::District => Some(GroupValue::District {
+            district: i.region.district.clone(),
+        }),
+        Dimension::Street => Some(GroupValue::Street {
+            district: i.region.district.clone(),
+            street: i.region.street.clone(),
+        }),
+        Dimension::Grid => Some(GroupValue::Grid {
+            region: i.region.clone(),
+        }),
+        Dimension::Month | Dimension::Quarter => GroupValue::of_month(dimension, i.facts().month),
+    }
+}
+
+proptest! {
+    #[test]
+    fn summed_facts_give_exactly_the_report_and_the_groups(
+        hazards in prop::collection::vec(hazard(), 0..60),
+        inspections in prop::collection::vec(inspection(), 0..60),
+        now_days in 0i64..500,
+        now_seconds in prop::sample::select(vec![0i64, 1, 43_199, 86_399]),
+    ) {
+        let now = t0() + Duration::days(now_days) + Duration::seconds(now_seconds);
+        let tally: stats::Tally = hazards.iter().map(|h| h.facts().tally_at(now))
+            .chain(inspections.iter().map(|i| i.facts().tally))
+            .sum();
+        prop_assert_eq!(stats::Report::from_tally(&tally), stats::report(&hazards, &inspections, now));
+        for dimension in Dimension::ALL {
+            let from_tallies = stats::grouped_from_tallies(
+                dimension,
+                hazards.iter().map(|h| (hazard_value(h, dimension), h.facts().tally_at(now))),
+                inspections.iter().map(|i| (inspection_value(i, dimension), i.facts().tally)),
+            );
+            prop_assert_eq!(from_tallies, stats::grouped(&hazards, &inspections, &[dimension], now));
+        }
+    }
+
+    #[test]
+    fn the_open_major_series_counts_what_was_open_at_each_months_end(
+        hazards in prop::collection::vec(hazard(), 0..60),
+    ) {
+        let mut counts: Vec<((YearMonth, Option<YearMonth>), u64)> = Vec::new();
+        for pair in hazards.iter().filter_map(|h| h.facts().major_open) {
+            match counts.iter_mut().find(|(p, _)| *p == pair) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((pair, 1)),
+            }
+        }
+        let first = stats::month_of(t0());
+        let last = stats::month_of(t0() + Duration::days(500));
+        let series = stats::open_major_series(&counts, first, last);
+        prop_assert_eq!(series.first().map(|p| p.month), Some(first));
+        prop_assert_eq!(series.last().map(|p| p.month), Some(last));
+        for point in series {
+            // By hand: reported by the month's end (Shanghai) and not closed by then.
+            let end = point.month.next().first_day().and_hms_opt(0, 0, 0).unwrap()
+                - Duration::hours(8);
+            let end = chrono::DateTime::<Utc>::from_naive_utc_and_offset(end, Utc);
+            let by_hand = hazards
+                .iter()
+                .filter(|h| h.state != HazardState::Dismissed && h.severity == Severity::Major)
+                .filter(|h| h.reported_at < end)
+                .filter(|h| !(h.state == HazardState::Closed && h.closed_at.is_some_and(|c| c < end)))
+                .count() as u64;
+            prop_assert_eq!(point.open, by_hand, "{}", point.month);
+            prop_assert_eq!(point.open, stats::open_major_at(&hazards, point.month));
         }
     }
 }

@@ -9,5 +9,6 @@ pub mod inspections;
 pub mod openapi;
 pub mod photos;
 pub mod sites;
+pub mod stats;
 pub mod sync;
 pub mod templates;

@@ -68,6 +68,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             routes!(routes::admin::sites::import::post),
             routes::admin::sites::import::MAX_BODY_BYTES,
         ))
+        .routes(routes!(routes::stats::overview::get))
+        .routes(routes!(routes::stats::quarterly::get))
         .routes(routes!(routes::hazards::list::get))
         .routes(routes!(routes::hazards::detail::get))
         .routes(body_limit(
@@ -155,6 +157,10 @@ impl Application {
         let db = Db::connect(&settings.database).await?;
         // Ledger columns of rows written before migration 0005 (a no-op afterwards).
         db.backfill_ledger(chrono::Utc::now()).await?;
+        let filled = db.backfill_stats().await?;
+        if filled > 0 {
+            tracing::info!(filled, "statistics facts filled in for existing records");
+        }
         let mut announcements = Vec::new();
         if settings.demo {
             announcements.push(Announcement::Demo(

@@ -1,16 +1,20 @@
-//! Serving the built app (Trunk's `dist/`).
+//! Serving the built bundles (Trunk's `dist/`): the field app at `/`, and the supervisor
+//! console at `/console/` (`dist/console/`, a separate bundle with an `index.html` of its own).
+//! Both go through the same code: [`Bundle`] says which one a path belongs to.
 //!
-//! - Paths whose last segment has no extension are app routes: they get `index.html` (the SPA
-//!   fallback), so deep links work. A missing file with an extension is a real 404, so that a
-//!   stale script tag never receives HTML.
+//! - Paths whose last segment has no extension are routes of their bundle: they get that
+//!   bundle's `index.html` (the SPA fallback), so deep links work (`/console/hazards/…` gets
+//!   the console, never the field app). A missing file with an extension is a real 404, so
+//!   that a stale script tag never receives HTML.
 //! - Trunk names assets with a content hash (`anxun-app-3f2a9c1b7e8d4a01_bg.wasm`): those are
 //!   cached for a year as immutable; everything else (index.html, the manifest, the service
 //!   worker, icons) is revalidated on every load.
 //! - Precompressed `.br`/`.gz` siblings written by `cargo xtask build` are served when the
 //!   browser accepts them.
-//! - Every response here (index.html, assets, the service worker, 404s) carries the app's
-//!   Content-Security-Policy ([`content_security_policy`]): exactly index.html's inline scripts
-//!   (by SHA-256, computed when index.html is loaded and again whenever it changes on disk),
+//! - Every response here (index.html, assets, the service worker, 404s) carries its bundle's
+//!   Content-Security-Policy ([`content_security_policy`]): exactly that bundle's index.html's
+//!   inline scripts (by SHA-256, computed when index.html is loaded and again whenever it
+//!   changes on disk),
 //!   WebAssembly compilation, and nothing from other origins. The service worker's script gets
 //!   it too (a worker runs under the policy of its own script's response, and it compiles
 //!   wasm). API responses get a stricter one (`startup::API_CONTENT_SECURITY_POLICY`).
@@ -32,12 +36,51 @@ use std::{
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-/// The directory holding the built app, and the policy computed from its index.html.
+/// The bundles served, by the path they live under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The field app: everything not under another bundle.
+    App,
+    /// The supervisor console: `/console` and everything under `/console/`.
+    Console,
+}
+
+impl Bundle {
+    /// Where the console is served (its Trunk `public_url` without the trailing slash).
+    pub const CONSOLE_PREFIX: &'static str = "/console";
+
+    /// The bundle a request path belongs to.
+    pub fn of(path: &str) -> Bundle {
+        match path.strip_prefix(Bundle::CONSOLE_PREFIX) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => Bundle::Console,
+            _ => Bundle::App,
+        }
+    }
+
+    /// The bundle's directory inside `dist/`.
+    fn subdir(self) -> &'static str {
+        match self {
+            Bundle::App => "",
+            Bundle::Console => "console",
+        }
+    }
+}
+
+/// The directory holding the built bundles, and each one's policy computed from its
+/// index.html.
 #[derive(Debug)]
 pub struct StaticApp {
     dir: PathBuf,
-    /// The policy of the index.html last read, with that file's modification time and size
-    /// (a rebuild under a running server changes them, and the policy is computed again).
+    app: BundleFiles,
+    console: BundleFiles,
+}
+
+/// One bundle's index.html and the policy last computed from it, with that file's
+/// modification time and size (a rebuild under a running server changes them, and the policy
+/// is computed again).
+#[derive(Debug)]
+struct BundleFiles {
+    index: PathBuf,
     policy: Mutex<Option<(Fingerprint, HeaderValue)>>,
 }
 
@@ -45,28 +88,49 @@ type Fingerprint = (Option<SystemTime>, u64);
 
 impl StaticApp {
     pub fn new(dir: PathBuf) -> StaticApp {
-        let app = StaticApp {
-            dir,
-            policy: Mutex::new(None),
+        let files = |bundle: Bundle| {
+            let files = BundleFiles {
+                index: dir.join(bundle.subdir()).join("index.html"),
+                policy: Mutex::new(None),
+            };
+            if let Ok(html) = std::fs::read_to_string(&files.index)
+                && let Ok(metadata) = std::fs::metadata(&files.index)
+            {
+                files.remember(&metadata, &html);
+            }
+            files
         };
-        if let Ok(html) = std::fs::read_to_string(app.dir.join("index.html"))
-            && let Ok(metadata) = std::fs::metadata(app.dir.join("index.html"))
-        {
-            app.remember(&metadata, &html);
+        StaticApp {
+            app: files(Bundle::App),
+            console: files(Bundle::Console),
+            dir,
         }
-        app
     }
 
-    /// The app's policy for index.html as it is now on disk (`None` if the app is not built).
+    fn bundle(&self, bundle: Bundle) -> &BundleFiles {
+        match bundle {
+            Bundle::App => &self.app,
+            Bundle::Console => &self.console,
+        }
+    }
+
+    /// Whether the field app has been built into the directory.
+    pub fn is_built(&self) -> bool {
+        self.app.index.is_file()
+    }
+}
+
+impl BundleFiles {
+    /// The bundle's policy for its index.html as it is now on disk (`None` if not built).
     async fn policy(&self) -> Option<HeaderValue> {
-        let path = self.dir.join("index.html");
+        let path = &self.index;
         let metadata = tokio::fs::metadata(&path).await.ok()?;
         if let Some((fingerprint, policy)) = &*self.lock()
             && *fingerprint == Self::fingerprint(&metadata)
         {
             return Some(policy.clone());
         }
-        let html = tokio::fs::read_to_string(&path).await.ok()?;
+        let html = tokio::fs::read_to_string(path).await.ok()?;
         Some(self.remember(&metadata, &html))
     }
 
@@ -87,11 +151,6 @@ impl StaticApp {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-
-    /// Whether the app has been built into the directory.
-    pub fn is_built(&self) -> bool {
-        self.dir.join("index.html").is_file()
-    }
 }
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -99,8 +158,9 @@ const REVALIDATE: &str = "no-cache";
 
 /// Serves a request for anything outside `/api`.
 pub async fn serve(State(app): State<Arc<StaticApp>>, request: Request) -> Response {
-    let mut response = serve_file(&app, request).await;
-    if let Some(policy) = app.policy().await {
+    let bundle = app.bundle(Bundle::of(request.uri().path()));
+    let mut response = serve_file(&app.dir, bundle, request).await;
+    if let Some(policy) = bundle.policy().await {
         response
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, policy);
@@ -108,13 +168,13 @@ pub async fn serve(State(app): State<Arc<StaticApp>>, request: Request) -> Respo
     response
 }
 
-async fn serve_file(app: &StaticApp, request: Request) -> Response {
+async fn serve_file(dir: &std::path::Path, bundle: &BundleFiles, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let last = path.rsplit('/').next().unwrap_or_default();
     if !last.contains('.') || last == "index.html" {
-        return index(app).await.into_response();
+        return index(bundle).await.into_response();
     }
-    let served = ServeDir::new(&app.dir)
+    let served = ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
         .oneshot(request)
@@ -143,8 +203,8 @@ async fn serve_file(app: &StaticApp, request: Request) -> Response {
     response
 }
 
-async fn index(app: &StaticApp) -> Result<Response, ApiError> {
-    let Ok(html) = tokio::fs::read_to_string(app.dir.join("index.html")).await else {
+async fn index(bundle: &BundleFiles) -> Result<Response, ApiError> {
+    let Ok(html) = tokio::fs::read_to_string(&bundle.index).await else {
         return Err(ApiError::AppNotBuilt);
     };
     Ok((
@@ -213,6 +273,27 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn console_paths_belong_to_the_console_and_nothing_else_does() {
+        for path in [
+            "/console",
+            "/console/",
+            "/console/hazards/0193",
+            "/console/c-0123456789abcdef.js",
+        ] {
+            assert_eq!(Bundle::of(path), Bundle::Console, "{path}");
+        }
+        for path in [
+            "/",
+            "/consoles",
+            "/console.js",
+            "/sites/console",
+            "/index.html",
+        ] {
+            assert_eq!(Bundle::of(path), Bundle::App, "{path}");
+        }
+    }
 
     #[test]
     fn recognises_trunk_hashes() {

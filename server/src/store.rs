@@ -26,6 +26,7 @@ pub mod pull;
 pub mod regions;
 pub mod sessions;
 pub mod sites;
+pub mod stats;
 pub mod sync;
 pub mod templates;
 

@@ -5,7 +5,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     /// The worker stays out of it: the browser goes to the network as if there were no worker.
-    /// The API (offline data lives in the app's IndexedDB, never in a worker cache), other
+    /// The API (offline data lives in the app's IndexedDB, never in a worker cache), the
+    /// supervisor console (`/console/`, a bundle of its own that works online only), other
     /// origins, and anything but GET.
     Network,
     /// A navigation inside the app (a deep link such as `/sites/…` included): the cached shell
@@ -18,6 +19,15 @@ pub enum Route {
 /// Where the shell lives in the cache.
 pub const SHELL: &str = "/index.html";
 
+/// Where the supervisor console is served.
+pub const CONSOLE: &str = "/console";
+
+/// Whether `path` is `prefix` or below it.
+fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Decides the route. `is_precached` answers for the build's list of files.
 pub fn route(
     method: &str,
@@ -26,7 +36,7 @@ pub fn route(
     path: &str,
     is_precached: impl Fn(&str) -> bool,
 ) -> Route {
-    if method != "GET" || !same_origin || path == "/api" || path.starts_with("/api/") {
+    if method != "GET" || !same_origin || under(path, "/api") || under(path, CONSOLE) {
         return Route::Network;
     }
     if navigation {
@@ -85,6 +95,26 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn the_console_is_never_answered_with_the_field_app() {
+        for path in [
+            "/console",
+            "/console/",
+            "/console/hazards/0193abc",
+            "/console/anxun-console-0123456789abcdef_bg.wasm",
+        ] {
+            for navigation in [true, false] {
+                assert_eq!(
+                    route("GET", true, navigation, path, |_| true),
+                    Route::Network,
+                    "{path}"
+                );
+            }
+        }
+        // Only the console itself: an app route that merely starts alike is the app's.
+        assert_eq!(route("GET", true, true, "/consoles", listed), Route::Shell);
     }
 
     #[test]

@@ -4,8 +4,9 @@ use crate::{process, root, step, tools};
 use anyhow::{Context, Result};
 use std::{path::PathBuf, process::Command, time::Duration, time::Instant};
 
-/// Installs the wasm toolchain if needed and builds the release app into `dist/`.
-/// Returns how long the Trunk build itself took.
+/// Installs the wasm toolchain if needed and builds the release app into `dist/`, then the
+/// supervisor console into `dist/console/` (after the app: the app's build replaces `dist/`).
+/// Returns how long the Trunk builds themselves took.
 pub fn build() -> Result<Duration> {
     tools::ensure_wasm_toolchain()?;
     step("Building the app (release) into dist/");
@@ -17,6 +18,21 @@ pub fn build() -> Result<Duration> {
             .current_dir(root()),
     )
     .context("the app did not build")?;
+    println!("Built the app in {:.1} s", started.elapsed().as_secs_f64());
+    step("Building the supervisor console (release) into dist/console/");
+    let console_started = Instant::now();
+    // console/Trunk.toml: its own target, dist/console and public URL /console/.
+    process::run(
+        Command::new("trunk")
+            .args(["build", "--release", "--offline"])
+            .env("PATH", tools::path_with_tools()?)
+            .current_dir(root().join("console")),
+    )
+    .context("the console did not build")?;
+    println!(
+        "Built the console in {:.1} s",
+        console_started.elapsed().as_secs_f64()
+    );
     let took = started.elapsed();
     println!("Built dist/ in {:.1} s", took.as_secs_f64());
     precompress(&dist_dir())?;

@@ -21,6 +21,10 @@ const PLACEHOLDER: &str = "const PRECACHE = null; // filled in by `cargo xtask p
 /// crawlers read.
 const NOT_PRECACHED: [&str; 2] = ["/sw.js", "/robots.txt"];
 
+/// The supervisor console (`dist/console/`, a bundle of its own, online only) is no part of
+/// the field app's shell.
+const CONSOLE_DIR: &str = "/console/";
+
 /// One file of the shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -89,7 +93,11 @@ fn collect(root: &Path, dir: &Path, entries: &mut Vec<Entry>) -> Result<()> {
                 .join("/")
         );
         // Compressed siblings are another encoding of a listed file, not a file of their own.
-        if NOT_PRECACHED.contains(&url.as_str()) || url.ends_with(".br") || url.ends_with(".gz") {
+        if NOT_PRECACHED.contains(&url.as_str())
+            || url.starts_with(CONSOLE_DIR)
+            || url.ends_with(".br")
+            || url.ends_with(".gz")
+        {
             continue;
         }
         let bytes = fs::read(&path)?;
@@ -143,6 +151,10 @@ mod tests {
         fs::write(dir.join("icons/icon.svg"), "<svg/>").unwrap();
         fs::write(dir.join("robots.txt"), "").unwrap();
         fs::write(dir.join("sw.js"), format!("x\n{PLACEHOLDER}\ny")).unwrap();
+        // The console, built beside the app: not part of the shell.
+        fs::create_dir_all(dir.join("console")).unwrap();
+        fs::write(dir.join("console/index.html"), "<html>console</html>").unwrap();
+        fs::write(dir.join("console/anxun-console-0123456789abcdef.js"), "js").unwrap();
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "-p",
             "anxun-domain",
             "-p",
+            "anxun-console",
+            "-p",
             "anxun-server",
             "-p",
             "anxun-service-worker",
@@ -65,6 +67,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "-p",
             "anxun-app",
             "-p",
+            "anxun-console",
+            "-p",
             "anxun-service-worker",
             "--",
             "-D",
@@ -83,13 +87,17 @@ pub fn test(args: &[String]) -> Result<()> {
         ]),
     ));
 
-    step("Native unit, property and integration tests (domain, service worker, xtask)");
+    step(
+        "Native unit, property and integration tests (domain, console logic, service worker, xtask)",
+    );
     outcomes.push(suite(
         "native tests",
         cargo().args([
             "test",
             "-p",
             "anxun-domain",
+            "-p",
+            "anxun-console",
             "-p",
             "anxun-service-worker",
             "-p",

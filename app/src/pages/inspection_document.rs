@@ -2,7 +2,9 @@
 //! notice to the site). Laid out for A4 by the print stylesheet; the browser's print dialog
 //! saves them as PDF, and the share button hands the page to the phone's share sheet.
 //!
-//! The documents themselves are always in Chinese: they are handed to the site and filed.
+//! The documents themselves are always in Chinese: they are handed to the site and filed. Their
+//! content (fields, rows, wording) is [`anxun_domain::documents`], shared with the supervisor
+//! console; this screen lays it out.
 
 use crate::{
     components::photos::StoredImage,
@@ -11,43 +13,17 @@ use crate::{
     routes::paths,
 };
 use anxun_domain::{
-    hazard::Severity,
-    inspection::{
-        Inspection, RepresentativeSignature, Verdict,
-        finding::{Finding, Rectification},
+    documents::{
+        DocumentKind, FINDINGS_HEADING, FIXED_HEADING, Field, InspectionRecord, NOTICE_COLUMNS,
+        RECORD_COLUMNS, RectificationNotice, SignatureBlock,
     },
-    shanghai,
+    inspection::Inspection,
     site::Site,
     template::Template,
 };
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsValue;
-
-fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&shanghai::offset())
-        .format("%Y年%m月%d日 %H:%M")
-        .to_string()
-}
-
-fn verdict_zh(verdict: Option<Verdict>) -> &'static str {
-    match verdict {
-        Some(Verdict::Pass) => "符合",
-        Some(Verdict::Fail) => "不符合",
-        Some(Verdict::NotApplicable) => "不适用",
-        None => "未检查",
-    }
-}
-
-fn deadline_zh(finding: &Finding) -> String {
-    match &finding.rectification {
-        Rectification::OnTheSpot { .. } => "当场整改".to_owned(),
-        Rectification::ByDeadline { deadline } => {
-            format!("{} 前完成整改", deadline.format("%Y年%m月%d日"))
-        }
-    }
-}
 
 /// Opens the phone's share sheet with the document's address and title, where there is one.
 fn share(title: &str) {
@@ -79,12 +55,9 @@ pub fn InspectionDocument() -> impl IntoView {
             return view! { <p class="hint">{t_string!(i18n, storage_state.opening)}</p> }
                 .into_any();
         };
-        let notice = kind() == "notice";
-        let title = if notice {
-            "安全隐患整改通知书"
-        } else {
-            "现场检查记录"
-        };
+        let document = DocumentKind::from_segment(&kind());
+        let notice = document == DocumentKind::Notice;
+        let title = document.title();
         let back = paths::inspection(inspection.id);
         view! {
             <section class="screen document-screen">
@@ -119,236 +92,113 @@ pub fn InspectionDocument() -> impl IntoView {
     }
 }
 
-fn signatures(inspection: &Inspection) -> impl IntoView + use<> {
-    let representative = match &inspection.representative {
-        Some(RepresentativeSignature::Signed(signature)) => view! {
-            <div class="signature">
-                <p>"被检查单位现场负责人：" {signature.name.as_str().to_owned()}</p>
-                <StoredImage hash=signature.image.clone() alt="现场负责人签名" />
-                <p>{local_time(signature.signed_at)}</p>
-            </div>
-        }
-        .into_any(),
-        Some(RepresentativeSignature::Refused {
-            name,
-            reason,
-            recorded_at,
-        }) => view! {
-            <div class="signature">
-                <p>
-                    "被检查单位现场负责人"
-                    {name.as_ref().map(|n| format!("（{}）", n.as_str()))}
-                    "拒绝签字。拒签原因："
-                    {reason.as_str().to_owned()}
-                </p>
-                <p>"记录时间：" {local_time(*recorded_at)}</p>
-            </div>
-        }
-        .into_any(),
-        None => view! { <div class="signature"><p>"被检查单位现场负责人：（未签字）"</p></div> }
-            .into_any(),
-    };
-    let inspector = inspection.inspector_signature.clone().map(|signature| {
-        view! {
-            <div class="signature">
-                <p>"检查人员：" {signature.name.as_str().to_owned()}</p>
-                <StoredImage hash=signature.image.clone() alt="检查人员签名" />
-                <p>{local_time(signature.signed_at)}</p>
-            </div>
-        }
-    });
-    view! { <div class="signatures">{representative} {inspector}</div> }
+fn signatures_view(blocks: Vec<SignatureBlock>) -> impl IntoView {
+    let blocks = blocks
+        .into_iter()
+        .map(|block| {
+            view! {
+                <div class="signature">
+                    <p>{block.text}</p>
+                    {block.image.map(|hash| view! { <StoredImage hash=hash alt=block.image_alt /> })}
+                    {block.time.map(|time| view! { <p>{time}</p> })}
+                </div>
+            }
+        })
+        .collect_view();
+    view! { <div class="signatures">{blocks}</div> }
 }
 
-fn site_block(site: &Site) -> impl IntoView + use<> {
-    view! {
-        <dl class="document-fields">
-            <dt>"被检查单位"</dt>
-            <dd data-testid="document-site">{site.name().as_str().to_owned()}</dd>
-            <dt>"地址"</dt>
-            <dd>{site.address().as_str().to_owned()}</dd>
-            <dt>"统一社会信用代码"</dt>
-            <dd>{site.credit_code().map(|c| c.as_str().to_owned()).unwrap_or_else(|| "—".into())}</dd>
-            <dt>"负责人"</dt>
-            <dd>
-                {site
-                    .responsible()
-                    .map(|c| {
-                        format!(
-                            "{} {}",
-                            c.name.as_str(),
-                            c.phone.as_ref().map(|p| p.as_str()).unwrap_or(""),
-                        )
-                    })
-                    .unwrap_or_else(|| "—".into())}
-            </dd>
-        </dl>
-    }
+fn fields_view(fields: Vec<Field>, site: bool) -> impl IntoView {
+    let fields = fields
+        .into_iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let test_id = (site && index == 0).then_some("document-site");
+            view! {
+                <dt>{field.label}</dt>
+                <dd data-testid=test_id>{field.value}</dd>
+            }
+        })
+        .collect_view();
+    view! { <dl class="document-fields">{fields}</dl> }
 }
 
 fn record_view(inspection: &Inspection, site: &Site, template: &Template) -> impl IntoView + use<> {
-    let inspectors = inspection
-        .inspectors
-        .iter()
-        .map(|i| {
-            let mut s = i.name.as_str().to_owned();
-            if let Some(badge) = &i.badge {
-                s.push_str(&format!("（{}）", badge.as_str()));
-            }
-            s
-        })
-        .collect::<Vec<_>>()
-        .join("、");
-    let rows = template
-        .items()
-        .map(|item| {
-            let answer = inspection.answers.get(&item.id);
-            let verdict = answer.map(|a| a.verdict);
-            let note = answer
-                .and_then(|a| a.note.as_ref())
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default();
+    let record = InspectionRecord::new(inspection, site, template);
+    let rows = record
+        .rows
+        .into_iter()
+        .map(|row| {
             view! {
-                <tr class:failed=verdict == Some(Verdict::Fail)>
-                    <td>{item.id.to_string()}</td>
-                    <td>{item.text.zh.clone()}</td>
-                    <td>{verdict_zh(verdict)}</td>
-                    <td>{note}</td>
+                <tr class:failed=row.failed>
+                    <td>{row.item}</td>
+                    <td>{row.text}</td>
+                    <td>{row.verdict}</td>
+                    <td>{row.note}</td>
                 </tr>
             }
         })
         .collect_view();
-    let findings = inspection
+    let findings = record
         .findings
-        .iter()
-        .enumerate()
-        .map(|(index, finding)| {
-            view! {
-                <li>
-                    {format!("{}. ", index + 1)}
-                    {finding.item.as_ref().map(|i| format!("[{i}] "))}
-                    {finding.description.as_str().to_owned()}
-                    {format!("（{}隐患；{}）", finding.severity.label_zh(), deadline_zh(finding))}
-                </li>
-            }
-        })
+        .into_iter()
+        .map(|finding| view! { <li>{finding}</li> })
         .collect_view();
     view! {
-        <h1>"现场检查记录"</h1>
-        <p class="document-number" data-testid="document-number">
-            "编号：" {inspection.number.as_ref().map(|n| n.to_string()).unwrap_or_else(|| "（草稿）".into())}
-        </p>
-        {site_block(site)}
-        <dl class="document-fields">
-            <dt>"检查表"</dt>
-            <dd>{format!("{}（第 {} 版）", template.title.zh, template.version)}</dd>
-            <dt>"检查时间"</dt>
-            <dd>
-                {local_time(inspection.started_at)}
-                {inspection.ended_at.map(|end| format!(" 至 {}", local_time(end)))}
-            </dd>
-            <dt>"检查人员"</dt>
-            <dd>{inspectors}</dd>
-            <dt>"位置"</dt>
-            <dd>
-                {inspection
-                    .location
-                    .map(|p| format!("{:.5}, {:.5}", p.lat(), p.lon()))
-                    .unwrap_or_else(|| "未取得定位".into())}
-            </dd>
-        </dl>
+        <h1>{DocumentKind::Record.title()}</h1>
+        <p class="document-number" data-testid="document-number">{record.number}</p>
+        {fields_view(record.site, true)}
+        {fields_view(record.fields, false)}
         <table class="document-table">
             <thead>
-                <tr>
-                    <th>"编号"</th>
-                    <th>"检查内容"</th>
-                    <th>"结果"</th>
-                    <th>"说明"</th>
-                </tr>
+                <tr>{RECORD_COLUMNS.map(|column| view! { <th>{column}</th> })}</tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <h2>"发现的隐患"</h2>
+        <h2>{FINDINGS_HEADING}</h2>
         <ol class="document-findings" data-testid="document-findings">{findings}</ol>
-        {inspection.notes.as_ref().map(|n| view! { <p>"备注：" {n.as_str().to_owned()}</p> })}
-        {signatures(inspection)}
+        {record.notes.map(|notes| view! { <p>{notes}</p> })}
+        {signatures_view(record.signatures)}
     }
 }
 
 fn notice_view(inspection: &Inspection, site: &Site) -> impl IntoView + use<> {
-    let by_deadline: Vec<&Finding> = inspection
-        .findings
-        .iter()
-        .filter(|f| matches!(f.rectification, Rectification::ByDeadline { .. }))
-        .collect();
-    let fixed: Vec<&Finding> = inspection
-        .findings
-        .iter()
-        .filter(|f| matches!(f.rectification, Rectification::OnTheSpot { .. }))
-        .collect();
-    let has_major = inspection
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Major);
-    let rows = by_deadline
-        .iter()
-        .enumerate()
-        .map(|(index, finding)| {
+    let notice = RectificationNotice::new(inspection, site);
+    let rows = notice
+        .rows
+        .into_iter()
+        .map(|row| {
             view! {
                 <tr>
-                    <td>{index + 1}</td>
-                    <td>
-                        {finding.description.as_str().to_owned()}
-                        {finding.location_detail.as_ref().map(|l| format!("（{}）", l.as_str()))}
-                    </td>
-                    <td>{finding.severity.label_zh()}</td>
-                    <td>{finding.requirement.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default()}</td>
-                    <td>{deadline_zh(finding)}</td>
+                    <td>{row.index}</td>
+                    <td>{row.description}</td>
+                    <td>{row.severity}</td>
+                    <td>{row.requirement}</td>
+                    <td>{row.deadline}</td>
                 </tr>
             }
         })
         .collect_view();
-    let fixed = fixed
+    let fixed = notice
+        .fixed
         .into_iter()
-        .map(
-            |finding| view! { <li>{finding.description.as_str().to_owned()} "（已当场整改）"</li> },
-        )
+        .map(|fixed| view! { <li>{fixed}</li> })
         .collect_view();
     view! {
-        <h1>"安全隐患整改通知书"</h1>
-        <p class="document-number">
-            "检查记录编号：" {inspection.number.as_ref().map(|n| n.to_string()).unwrap_or_default()}
-        </p>
-        <p data-testid="notice-addressee">{site.name().as_str().to_owned()} "："</p>
-        <p>
-            {format!(
-                "经 {} 现场检查，你单位存在下列安全隐患，依据相关法律法规和标准，现责令你单位在规定期限内完成整改，整改期间应采取有效措施确保安全。整改完成后请及时报告，我们将进行复查。",
-                local_time(inspection.started_at),
-            )}
-        </p>
+        <h1>{DocumentKind::Notice.title()}</h1>
+        <p class="document-number">{notice.number}</p>
+        <p data-testid="notice-addressee">{notice.addressee}</p>
+        <p>{notice.body}</p>
         <table class="document-table" data-testid="notice-table">
             <thead>
-                <tr>
-                    <th>"序号"</th>
-                    <th>"隐患内容"</th>
-                    <th>"等级"</th>
-                    <th>"整改要求"</th>
-                    <th>"整改期限"</th>
-                </tr>
+                <tr>{NOTICE_COLUMNS.map(|column| view! { <th>{column}</th> })}</tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        {has_major
-            .then(|| {
-                view! {
-                    <p class="major-note">
-                        "其中重大事故隐患由主管部门挂牌督办或另行交办，整改期限以其书面通知为准；整改前无法保证安全的，应当从危险区域内撤出作业人员，暂时停产停业或者停止使用相关设施、设备。"
-                    </p>
-                }
-            })}
-        <h2>"已当场整改的问题"</h2>
+        {notice.major_note.map(|note| view! { <p class="major-note">{note}</p> })}
+        <h2>{FIXED_HEADING}</h2>
         <ul>{fixed}</ul>
-        {site_block(site)}
-        {signatures(inspection)}
+        {fields_view(notice.site, true)}
+        {signatures_view(notice.signatures)}
     }
 }

@@ -87,6 +87,17 @@ pub fn Sync() -> impl IntoView {
                     <button type="button" class="secondary" on:click=sign_out data-testid="sign-out">
                         {move || t_string!(i18n, sync.sign_out)}
                     </button>
+                    // Supervisors and administrators keep the ledger in the console (online,
+                    // a separate bundle): a full page load, not a route of this app.
+                    <Show when=move || {
+                        session.get().flatten().is_some_and(|s| s.user.role.is_supervisory())
+                    }>
+                        <p>
+                            <a href=crate::routes::paths::CONSOLE rel="external" data-testid="open-console">
+                                {move || t_string!(i18n, sync.open_console)}
+                            </a>
+                        </p>
+                    </Show>
                 </div>
             </Show>
             <SyncStatus />

@@ -80,6 +80,8 @@ macro_rules! write_hazard {
         .bind(columns.search)
         .execute(&mut *$tx)
         .await?;
+        // The statistics facts of the same hazard (migration 0006).
+        $crate::store::stats::write_hazard_facts!($tx, hazard);
     }};
 }
 pub(crate) use write_hazard;
@@ -430,9 +432,8 @@ impl Db {
             binds.push(Bind::Time(at));
             binds.push(Bind::Uuid(id.as_uuid()));
             let (a, b) = (binds.len() - 1, binds.len());
-            where_sql.push_str(&format!(
-                " AND (h.reported_at > ${a} OR (h.reported_at = ${a} AND h.id > ${b}))"
-            ));
+            // A row value, so that both backends walk the (…, reported_at, id) index.
+            where_sql.push_str(&format!(" AND (h.reported_at, h.id) > (${a}, ${b})"));
         }
         binds.push(Bind::Int(i64::from(limit)));
         let sql = format!(

@@ -355,6 +355,7 @@ impl Db {
                             .bind(now)
                             .execute(&mut *tx)
                             .await?;
+                            super::stats::write_inspection_facts!(tx, inspection, &region);
                             for photo in &referenced {
                                 photo_refs.push((photo.clone(), region.clone()));
                             }

@@ -18,6 +18,7 @@ use anxun_domain::{
             inspection_path, site_path,
         },
         photo_path,
+        stats::{STATS_PATH, STATS_QUARTERLY_PATH, StatsResponse},
     },
     hazard::{HazardAction, NotificationMethod, PrincipalRole},
     ids::EventId,
@@ -253,6 +254,31 @@ async fn the_authorization_matrix_holds_for_every_endpoint(backend: Backend) {
             } else {
                 assert_eq!(result["status"], "rejected", "{who} push: {answer}");
                 assert_eq!(result["code"], "out_of_scope", "{who} push: {answer}");
+            }
+        }
+
+        // Statistics: supervisors and administrators, over their own scope only (the
+        // fixture's hazard counts for those in scope); inspectors 403.
+        for path in [
+            STATS_PATH.to_owned(),
+            format!("{STATS_PATH}?group=street&district=310104"),
+            format!("{STATS_QUARTERLY_PATH}?year=2025&quarter=1"),
+        ] {
+            let response = call(app, caller, Method::GET, &path, None).await;
+            let expected = match caller.role {
+                None => 401,
+                Some(Role::Inspector) => 403,
+                Some(_) => 200,
+            };
+            assert_eq!(response.status(), expected, "{who} GET {path}");
+            if expected == 200 && path.starts_with(&format!("{STATS_PATH}?")) {
+                let stats: StatsResponse = response.json().await.unwrap();
+                assert_eq!(
+                    stats.overall.hazards,
+                    u64::from(caller.in_scope),
+                    "{who} GET {path}"
+                );
+                assert_eq!(stats.groups.len(), usize::from(caller.in_scope), "{who}");
             }
         }
 

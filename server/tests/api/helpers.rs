@@ -359,9 +359,27 @@ impl TestApp {
 /// The inline script of the fake index.html (its hash must appear in the CSP).
 pub const INLINE_SCRIPT: &str = "import init from '/anxun-app-0123456789abcdef.js'; await init();";
 
+/// The inline script of the fake console's index.html (its own policy).
+pub const CONSOLE_INLINE_SCRIPT: &str =
+    "import init from '/console/anxun-console-0123456789abcdef.js'; await init();";
+
 /// A miniature Trunk build: index.html with an inline module script, hashed JS, wasm, CSS,
-/// the manifest and the service worker shim.
+/// the manifest and the service worker shim; and the console's bundle in `console/`.
 fn write_fake_app(dir: &Path) {
+    std::fs::create_dir_all(dir.join("console")).unwrap();
+    std::fs::write(
+        dir.join("console/index.html"),
+        format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>安巡 · 监管台</title>\
+             <script type=\"module\">{CONSOLE_INLINE_SCRIPT}</script></head><body></body></html>"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("console/anxun-console-0123456789abcdef.js"),
+        "export default async function init() { return 2; }\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(dir).unwrap();
     let index = format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>安巡</title>\

@@ -16,6 +16,7 @@ mod openapi;
 mod photos;
 mod seeding;
 mod static_app;
+mod stats;
 mod sync_pull;
 mod sync_push;
 mod templates;

@@ -1,6 +1,6 @@
 //! Serving the built app: SPA fallback, types, caching, compression, security headers.
 
-use crate::helpers::{Backend, INLINE_SCRIPT, Options, TestApp, spawn};
+use crate::helpers::{Backend, CONSOLE_INLINE_SCRIPT, INLINE_SCRIPT, Options, TestApp, spawn};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -33,6 +33,49 @@ async fn app_routes_fall_back_to_index_html() {
                 .await
                 .unwrap()
                 .contains("<title>安巡</title>")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_console_is_served_under_console_with_its_own_index_and_policy() {
+    let app = app().await;
+    let console_hash =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CONSOLE_INLINE_SCRIPT));
+    let app_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT));
+    for path in [
+        "/console",
+        "/console/",
+        "/console/hazards",
+        "/console/hazards/0193abc",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
+        let policy = header(&response, "content-security-policy");
+        assert!(policy.contains(&console_hash), "{path}: {policy}");
+        assert!(!policy.contains(&app_hash), "{path}: {policy}");
+        assert!(response.text().await.unwrap().contains("监管台"), "{path}");
+    }
+    let asset = app.get("/console/anxun-console-0123456789abcdef.js").await;
+    assert_eq!(asset.status(), 200);
+    assert!(header(&asset, "cache-control").contains("immutable"));
+    assert!(header(&asset, "content-security-policy").contains(&console_hash));
+    // A missing console file is a 404, never either bundle's HTML.
+    let missing = app.get("/console/anxun-console-ffffffffffffffff.js").await;
+    assert_eq!(missing.status(), 404);
+    // The field app's routes still get the field app, even one that starts like the console.
+    for path in ["/sites", "/consoles"] {
+        let response = app.get(path).await;
+        let policy = header(&response, "content-security-policy");
+        assert!(policy.contains(&app_hash), "{path}: {policy}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>安巡</title>"),
+            "{path}"
         );
     }
 }
