@@ -46,9 +46,9 @@ pub const BEARER: &str = "bearer";
         (name = "sync", description = "Offline sync: pushing a device's outbox"),
         (name = "photos", description = "Photos by the SHA-256 of their bytes"),
         (name = "admin", description = "Accounts and the site registry (administrators only)"),
+        (name = "stats", description = "Statistics for the dashboard and the quarterly report (supervisors and administrators)"),
         (name = "ledger", description = "The hazard ledger, sites and inspection records (supervisors and administrators)"),
         (name = "exports", description = "The ledger as CSV and XLSX, streamed (supervisors and administrators)"),
-        (name = "stats", description = "Statistics for the dashboard and the quarterly report (supervisors and administrators)"),
     )
 )]
 pub struct ApiDoc;

@@ -67,6 +67,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             routes!(routes::admin::sites::import::post),
             routes::admin::sites::import::MAX_BODY_BYTES,
         ))
+        .routes(routes!(routes::stats::overview::get))
+        .routes(routes!(routes::stats::quarterly::get))
         .routes(routes!(routes::hazards::list::get))
         .routes(routes!(routes::hazards::detail::get))
         .routes(body_limit(
@@ -78,8 +80,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::inspections::get::get))
         .routes(routes!(routes::exports::csv::get))
         .routes(routes!(routes::exports::xlsx::get))
-        .routes(routes!(routes::stats::overview::get))
-        .routes(routes!(routes::stats::quarterly::get))
 }
 
 /// The routes with a request body limit of their own.

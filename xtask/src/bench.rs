@@ -9,10 +9,13 @@
 //!   worker's cache with the CPU throttled 4x, and the worker's install over Fast 3G;
 //! - the server's push throughput and latency under 100 devices (`server`), also alone with
 //!   `cargo xtask bench server`;
+//! - the supervisor console on PostgreSQL with 1,000,000 hazards (`console`): the dashboard,
+//!   a filtered ledger page and the XLSX export; also alone with `cargo xtask bench console`;
 //! - sync (`tests/e2e/bench/sync.mjs`): 100 findings with 300 photos of about 250 KB recorded
 //!   offline, then synced to a demo server of its own, upload throttled to 1.5 Mbit/s and on
 //!   plain loopback: time, bytes on the wire and protocol overhead.
 
+mod console;
 mod server;
 
 use crate::{dist, postgres, step, tools};
@@ -34,7 +37,19 @@ pub fn bench(args: &[String]) -> Result<()> {
             print_measured("server benchmark (SQLite)", &measured, &server::BUDGETS);
             return Ok(());
         }
-        [arg, ..] => bail!("`cargo xtask bench` takes no argument or `server` (got `{arg}`)"),
+        [only] if only == "console" => {
+            let server = dist::build_server(dist::Profile::Release)?;
+            let measured = console::run(&server)?;
+            print_measured(
+                "console benchmark (PostgreSQL)",
+                &measured,
+                &console::BUDGETS,
+            );
+            return Ok(());
+        }
+        [arg, ..] => {
+            bail!("`cargo xtask bench` takes no argument, `server` or `console` (got `{arg}`)")
+        }
     }
     let build_time = dist::build()?;
     let server_bin = dist::build_server(dist::Profile::Release)?;
@@ -95,6 +110,12 @@ pub fn bench(args: &[String]) -> Result<()> {
     print_measured("offline shell benchmark", &shell?, &SHELL_BUDGETS);
     let measured = server::run(&server_bin)?;
     print_measured("server benchmark (SQLite)", &measured, &server::BUDGETS);
+    let measured = console::run(&server_bin)?;
+    print_measured(
+        "console benchmark (PostgreSQL)",
+        &measured,
+        &console::BUDGETS,
+    );
     sync_bench()?;
     device_benchmarks()
 }

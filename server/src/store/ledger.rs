@@ -80,6 +80,8 @@ macro_rules! write_hazard {
         .bind(columns.search)
         .execute(&mut *$tx)
         .await?;
+        // The statistics facts of the same hazard (migration 0006).
+        $crate::store::stats::write_hazard_facts!($tx, hazard);
     }};
 }
 pub(crate) use write_hazard;

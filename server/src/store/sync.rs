@@ -389,7 +389,6 @@ impl Db {
                             let details = hazard.details();
                             let region = &details.region;
                             write_hazard!(tx, hazard, now);
-                            super::stats::write_hazard_facts!(tx, hazard);
                             sqlx::query(
                                 "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
