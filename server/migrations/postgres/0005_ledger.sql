@@ -32,8 +32,11 @@ ALTER TABLE hazards ADD COLUMN status_rank INTEGER NOT NULL DEFAULT 0;
 -- Lowercased site name, address, description, item title and number: free-text search.
 ALTER TABLE hazards ADD COLUMN search TEXT NOT NULL DEFAULT '';
 
--- The default order (newest first) within a scope, and its keyset for the exports.
-CREATE INDEX hazards_ledger_reported ON hazards (district, street, grid, reported_at, id);
+-- The default order (newest first) within each level of scope, and the exports' keyset
+-- ((reported_at, id) > last): one index per level, like the change log's.
+CREATE INDEX hazards_reported_district ON hazards (district, reported_at, id);
+CREATE INDEX hazards_reported_street ON hazards (district, street, reported_at, id);
+CREATE INDEX hazards_reported_grid ON hazards (district, street, grid, reported_at, id);
 CREATE INDEX hazards_reported ON hazards (reported_at, id);
 CREATE INDEX hazards_reporter ON hazards (reporter_id, reported_at);
 CREATE INDEX hazards_inspection ON hazards (inspection_id);

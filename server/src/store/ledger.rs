@@ -432,9 +432,8 @@ impl Db {
             binds.push(Bind::Time(at));
             binds.push(Bind::Uuid(id.as_uuid()));
             let (a, b) = (binds.len() - 1, binds.len());
-            where_sql.push_str(&format!(
-                " AND (h.reported_at > ${a} OR (h.reported_at = ${a} AND h.id > ${b}))"
-            ));
+            // A row value, so that both backends walk the (…, reported_at, id) index.
+            where_sql.push_str(&format!(" AND (h.reported_at, h.id) > (${a}, ${b})"));
         }
         binds.push(Bind::Int(i64::from(limit)));
         let sql = format!(

@@ -1036,6 +1036,32 @@ async fn exports_hold_the_filtered_ledger(backend: Backend) {
     let major = csv_records(&l, token, "severity=major&per_page=1&page=3").await;
     assert_eq!(major.len(), 2);
     assert_eq!(major[1][0], l.h2.to_string());
+    // The keyset walks every row once, in order, chunk after chunk.
+    let scope = Scope::District {
+        district: code("310104"),
+    };
+    let everything = anxun_domain::api::ledger::LedgerQuery::default()
+        .parse()
+        .unwrap();
+    let mut after = None;
+    let mut walked = Vec::new();
+    loop {
+        let chunk = l
+            .app
+            .db
+            .export_chunk(&scope, &everything, after, 2, Utc::now())
+            .await
+            .unwrap();
+        walked.extend(chunk.iter().map(|(row, hazard)| {
+            assert_eq!(row.id, hazard.id());
+            row.id
+        }));
+        if chunk.len() < 2 {
+            break;
+        }
+        after = chunk.last().map(|(row, _)| (row.reported_at, row.id));
+    }
+    assert_eq!(walked, vec![l.h1, l.h2, l.h3, l.h4, l.h5]);
     let bad = l
         .get(token, &format!("{EXPORT_HAZARDS_CSV_PATH}?status=nope"))
         .await;
