@@ -20,9 +20,11 @@ mod changes;
 mod hazards;
 mod meta;
 mod read;
+mod release;
 mod sync;
 
 pub use read::StoredPhoto;
+pub use release::{PhotoPlace, Released};
 pub mod storage;
 
 use indexed_db_futures::{database::Database, error::DomException};
@@ -54,6 +56,7 @@ impl Db {
         };
         db.probe().await?;
         db.backfill_hazards().await?;
+        db.fill_local_photos().await?;
         Ok(db)
     }
 
