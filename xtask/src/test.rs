@@ -44,6 +44,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "-p",
             "anxun-service-worker",
             "-p",
+            "anxun-qr-worker",
+            "-p",
             "xtask",
             "--",
             "-D",
@@ -66,6 +68,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "anxun-app",
             "-p",
             "anxun-service-worker",
+            "-p",
+            "anxun-qr-worker",
             "--",
             "-D",
             "warnings",
@@ -83,7 +87,7 @@ pub fn test(args: &[String]) -> Result<()> {
         ]),
     ));
 
-    step("Native unit, property and integration tests (domain, service worker, xtask)");
+    step("Native unit, property and integration tests (domain, service worker, QR decoder, xtask)");
     outcomes.push(suite(
         "native tests",
         cargo().args([
@@ -92,6 +96,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "anxun-domain",
             "-p",
             "anxun-service-worker",
+            "-p",
+            "anxun-qr-worker",
             "-p",
             "xtask",
         ]),
