@@ -55,7 +55,11 @@ pub fn full_size_error(i18n: I18nContext<Locale>, error: &FullSizeError) -> Stri
         FullSizeError::Offline => t_string!(i18n, photos.on_server_offline).to_owned(),
         FullSizeError::SignInNeeded => t_string!(i18n, photos.on_server_sign_in).to_owned(),
         FullSizeError::Db(error) => {
-            format!("{}{}", t_string!(i18n, photos.load_failed), db_error(i18n, error))
+            format!(
+                "{}{}",
+                t_string!(i18n, photos.load_failed),
+                db_error(i18n, error)
+            )
         }
         other => format!("{}{other}", t_string!(i18n, photos.load_failed)),
     }

@@ -61,7 +61,10 @@ impl CameraError {
     pub fn from_name(name: &str, message: &str) -> CameraError {
         match name {
             "NotAllowedError" | "SecurityError" | "PermissionDeniedError" => CameraError::Denied,
-            "NotFoundError" | "OverconstrainedError" | "NotReadableError" | "AbortError"
+            "NotFoundError"
+            | "OverconstrainedError"
+            | "NotReadableError"
+            | "AbortError"
             | "DevicesNotFoundError" => CameraError::NoCamera,
             "TypeError" | "NotSupportedError" => CameraError::Unsupported,
             _ => CameraError::Other(format!("{name}: {message}")),
@@ -90,7 +93,9 @@ pub fn luma(rgba: &[u8]) -> Vec<u8> {
 }
 
 /// The rear camera's stream, shown in `video`.
-pub async fn start_camera(video: &web_sys::HtmlVideoElement) -> Result<web_sys::MediaStream, CameraError> {
+pub async fn start_camera(
+    video: &web_sys::HtmlVideoElement,
+) -> Result<web_sys::MediaStream, CameraError> {
     let Some(window) = web_sys::window() else {
         return Err(CameraError::Unsupported);
     };
@@ -102,7 +107,11 @@ pub async fn start_camera(video: &web_sys::HtmlVideoElement) -> Result<web_sys::
     let devices: web_sys::MediaDevices = devices.unchecked_into();
     let constraints = web_sys::MediaStreamConstraints::new();
     let video_constraints = Object::new();
-    let _ = Reflect::set(&video_constraints, &"facingMode".into(), &"environment".into());
+    let _ = Reflect::set(
+        &video_constraints,
+        &"facingMode".into(),
+        &"environment".into(),
+    );
     constraints.set_video(&video_constraints);
     constraints.set_audio(&JsValue::FALSE);
     let promise = devices
@@ -171,7 +180,10 @@ impl Decoder {
     }
 
     /// The code in the video's current frame, if any.
-    pub async fn video(&mut self, video: &web_sys::HtmlVideoElement) -> Result<Option<String>, DecodeError> {
+    pub async fn video(
+        &mut self,
+        video: &web_sys::HtmlVideoElement,
+    ) -> Result<Option<String>, DecodeError> {
         let (width, height) = (video.video_width(), video.video_height());
         if width == 0 || height == 0 {
             return Ok(None);
@@ -195,7 +207,12 @@ impl Decoder {
         found
     }
 
-    async fn source(&mut self, source: &JsValue, width: u32, height: u32) -> Result<Option<String>, DecodeError> {
+    async fn source(
+        &mut self,
+        source: &JsValue,
+        width: u32,
+        height: u32,
+    ) -> Result<Option<String>, DecodeError> {
         match self {
             Decoder::Native(detector) => {
                 let detect = Reflect::get(detector, &"detect".into())
@@ -206,7 +223,9 @@ impl Decoder {
                     .call1(detector, source)
                     .map_err(|e| DecodeError(js_error(e)))?
                     .unchecked_into();
-                let found = JsFuture::from(promise).await.map_err(|e| DecodeError(js_error(e)))?;
+                let found = JsFuture::from(promise)
+                    .await
+                    .map_err(|e| DecodeError(js_error(e)))?;
                 Ok(Array::from(&found)
                     .iter()
                     .find_map(|code| Reflect::get(&code, &"rawValue".into()).ok()?.as_string()))
@@ -233,7 +252,11 @@ impl Default for Decoder {
 
 /// Draws `source` (a video or a bitmap) scaled to at most [`MAX_FRAME_WIDTH`] wide and reads
 /// it back as greyscale.
-fn grey_frame(source: &JsValue, width: u32, height: u32) -> Result<(u32, u32, Vec<u8>), DecodeError> {
+fn grey_frame(
+    source: &JsValue,
+    width: u32,
+    height: u32,
+) -> Result<(u32, u32, Vec<u8>), DecodeError> {
     let scale = (f64::from(MAX_FRAME_WIDTH) / f64::from(width)).min(1.0);
     let w = ((f64::from(width) * scale).round() as u32).max(1);
     let h = ((f64::from(height) * scale).round() as u32).max(1);
@@ -244,9 +267,21 @@ fn grey_frame(source: &JsValue, width: u32, height: u32) -> Result<(u32, u32, Ve
         .ok_or_else(|| DecodeError("no 2d context".into()))?
         .unchecked_into();
     let drawn = if let Some(video) = source.dyn_ref::<web_sys::HtmlVideoElement>() {
-        context.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, f64::from(w), f64::from(h))
+        context.draw_image_with_html_video_element_and_dw_and_dh(
+            video,
+            0.0,
+            0.0,
+            f64::from(w),
+            f64::from(h),
+        )
     } else {
-        context.draw_image_with_image_bitmap_and_dw_and_dh(source.unchecked_ref(), 0.0, 0.0, f64::from(w), f64::from(h))
+        context.draw_image_with_image_bitmap_and_dw_and_dh(
+            source.unchecked_ref(),
+            0.0,
+            0.0,
+            f64::from(w),
+            f64::from(h),
+        )
     };
     drawn.map_err(|e| DecodeError(js_error(e)))?;
     let data = context
@@ -266,7 +301,12 @@ impl QrWorker {
         Ok(QrWorker { worker })
     }
 
-    async fn decode(&self, width: u32, height: u32, luma: Vec<u8>) -> Result<Option<String>, DecodeError> {
+    async fn decode(
+        &self,
+        width: u32,
+        height: u32,
+        luma: Vec<u8>,
+    ) -> Result<Option<String>, DecodeError> {
         type Handler = Closure<dyn FnMut(JsValue)>;
         let handlers: Rc<RefCell<Vec<Handler>>> = Rc::default();
         let promise = Promise::new(&mut |resolve, reject| {
@@ -281,14 +321,20 @@ impl QrWorker {
                     .unwrap_or_else(|| "the decoder could not start".into());
                 let _ = reject.call1(&JsValue::NULL, &message.into());
             });
-            self.worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            self.worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            self.worker
+                .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            self.worker
+                .set_onerror(Some(on_error.as_ref().unchecked_ref()));
             handlers.borrow_mut().extend([on_message, on_error]);
         });
         let message = Object::new();
         let _ = Reflect::set(&message, &"width".into(), &width.into());
         let _ = Reflect::set(&message, &"height".into(), &height.into());
-        let _ = Reflect::set(&message, &"luma".into(), &js_sys::Uint8Array::from(&luma[..]));
+        let _ = Reflect::set(
+            &message,
+            &"luma".into(),
+            &js_sys::Uint8Array::from(&luma[..]),
+        );
         self.worker
             .post_message(&message)
             .map_err(|e| DecodeError(js_error(e)))?;
@@ -297,10 +343,15 @@ impl QrWorker {
         self.worker.set_onerror(None);
         drop(handlers);
         let answer = answer.map_err(|e| DecodeError(js_error(e)))?;
-        if let Some(error) = Reflect::get(&answer, &"error".into()).ok().and_then(|e| e.as_string()) {
+        if let Some(error) = Reflect::get(&answer, &"error".into())
+            .ok()
+            .and_then(|e| e.as_string())
+        {
             return Err(DecodeError(error));
         }
-        Ok(Reflect::get(&answer, &"text".into()).ok().and_then(|t| t.as_string()))
+        Ok(Reflect::get(&answer, &"text".into())
+            .ok()
+            .and_then(|t| t.as_string()))
     }
 }
 

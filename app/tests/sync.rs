@@ -435,7 +435,10 @@ async fn photos_are_released_once_confirmed_and_accepted_and_outside_the_kept_wi
     db.photo_confirmed(&photo.hash).await.unwrap();
     assert!(db.releasable_photos(later).await.unwrap().is_empty());
     let round = db.prepare_round(50).await.unwrap().unwrap();
-    assert!(db.releasable_photos(later).await.unwrap().is_empty(), "sent, unanswered");
+    assert!(
+        db.releasable_photos(later).await.unwrap().is_empty(),
+        "sent, unanswered"
+    );
     let settlement = engine::settle(
         &round.entries,
         &answer(&round.entries, PushStatus::Accepted),
@@ -444,15 +447,25 @@ async fn photos_are_released_once_confirmed_and_accepted_and_outside_the_kept_wi
     db.settle(&round.entries, &settlement).await.unwrap();
 
     // Accepted: still kept within the window (30 days by default), and when keeping all.
-    assert!(db.releasable_photos(now + days(1)).await.unwrap().is_empty());
+    assert!(
+        db.releasable_photos(now + days(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     db.set_keep_photos(KeepPhotos::All).await.unwrap();
     assert_eq!(db.release_photos(later).await.unwrap(), Released::default());
     db.set_keep_photos(KeepPhotos::Week).await.unwrap();
     assert_eq!(db.keep_photos().await.unwrap(), KeepPhotos::Week);
-    assert!(db.releasable_photos(now + days(6)).await.unwrap().is_empty());
+    assert!(
+        db.releasable_photos(now + days(6))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         db.releasable_photos(now + days(8)).await.unwrap(),
-        [photo.hash.clone()]
+        std::slice::from_ref(&photo.hash)
     );
 
     // Released: bytes gone, thumbnail and metadata kept, the total goes down, nothing to send.
@@ -494,7 +507,10 @@ async fn photos_are_released_once_confirmed_and_accepted_and_outside_the_kept_wi
         .unwrap();
     assert_eq!(db.photo_bytes().await.unwrap(), size);
     assert_eq!(db.photo_place(&photo.hash).await.unwrap(), PhotoPlace::Here);
-    assert_eq!(db.photo(&photo.hash).await.unwrap().unwrap().bytes, photo.evidence);
+    assert_eq!(
+        db.photo(&photo.hash).await.unwrap().unwrap().bytes,
+        photo.evidence
+    );
     db.close();
     Db::delete(&name).await.unwrap();
 }
@@ -566,11 +582,12 @@ async fn refused_unsent_and_draft_records_keep_their_photos() {
     // Completing the draft: its photos stay until the completed inspection is accepted.
     draft.status = anxun_domain::inspection::InspectionStatus::Completed;
     db.apply(Change::Inspection(draft)).await.unwrap();
-    assert!(!db
-        .releasable_photos(later)
-        .await
-        .unwrap()
-        .contains(&draft_photo.hash));
+    assert!(
+        !db.releasable_photos(later)
+            .await
+            .unwrap()
+            .contains(&draft_photo.hash)
+    );
     db.close();
     Db::delete(&name).await.unwrap();
 }
@@ -616,7 +633,10 @@ async fn photos_stored_before_version_5_can_be_released_once_confirmed() {
         .unwrap();
     tx.object_store(schema::META)
         .unwrap()
-        .put(row(&[("key", "photo_bytes".into()), ("value", "3000".into())]))
+        .put(row(&[
+            ("key", "photo_bytes".into()),
+            ("value", "3000".into()),
+        ]))
         .build()
         .unwrap();
     tx.commit().await.unwrap();

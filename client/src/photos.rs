@@ -37,7 +37,8 @@ pub async fn full_size(db: &Db, hash: &Sha256Hex) -> Result<StoredPhoto, FullSiz
         mime,
         width,
         height,
-    } = db.photo_place(hash).await? else {
+    } = db.photo_place(hash).await?
+    else {
         // Released between the two reads is impossible to tell from gone; both are "here or
         // nowhere" for a photo that was never released.
         return match db.photo(hash).await? {

@@ -54,7 +54,10 @@ fn a_confirmed_photo_of_accepted_old_work_is_released() {
     let now = t0() + days(100);
     let photos = [local(1, true, Some(t0()))];
     let refs = [used(1, Holder::Accepted, t0())];
-    assert_eq!(releasable(&photos, &refs, KeepPhotos::Month, now), [hash(1)]);
+    assert_eq!(
+        releasable(&photos, &refs, KeepPhotos::Month, now),
+        [hash(1)]
+    );
     // Keeping everything releases nothing.
     assert!(releasable(&photos, &refs, KeepPhotos::All, now).is_empty());
 }
@@ -94,7 +97,10 @@ fn the_newest_use_decides_the_age() {
         used(1, Holder::Accepted, t0() + days(30)),
         used(2, Holder::Accepted, t0()),
     ];
-    assert_eq!(releasable(&photos, &refs, KeepPhotos::Month, now), [hash(2)]);
+    assert_eq!(
+        releasable(&photos, &refs, KeepPhotos::Month, now),
+        [hash(2)]
+    );
     // Within the week window both are old.
     assert_eq!(
         releasable(&photos, &refs, KeepPhotos::Week, now),
@@ -144,7 +150,12 @@ fn keep() -> impl Strategy<Value = KeepPhotos> {
     prop::sample::select(KeepPhotos::CHOICES.to_vec())
 }
 
-type Case = (Vec<(u8, bool, Option<i64>)>, Vec<(u8, Holder, i64)>, KeepPhotos, i64);
+type Case = (
+    Vec<(u8, bool, Option<i64>)>,
+    Vec<(u8, Holder, i64)>,
+    KeepPhotos,
+    i64,
+);
 
 fn case() -> impl Strategy<Value = Case> {
     (

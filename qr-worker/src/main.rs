@@ -44,7 +44,14 @@ mod tests {
 
     /// `text` as a QR code, `scale` pixels per module, on a white `width` × `height` image
     /// at (`left`, `top`).
-    fn drawn(text: &str, scale: usize, width: usize, height: usize, left: usize, top: usize) -> Vec<u8> {
+    fn drawn(
+        text: &str,
+        scale: usize,
+        width: usize,
+        height: usize,
+        left: usize,
+        top: usize,
+    ) -> Vec<u8> {
         let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
         let modules = code.width();
         let colors = code.to_colors();

@@ -234,12 +234,14 @@ pub fn StoredImage(hash: Sha256Hex, #[prop(into)] alt: String) -> impl IntoView 
     let i18n = use_i18n();
     let url = full_size_url(hash);
     revoke_full_size_on_cleanup(url);
-    move || match url.get().flatten() {
+    move || {
+        match url.get().flatten() {
         Some(Ok(src)) => view! { <img class="stored-image" src=src alt=alt.clone() /> }.into_any(),
         Some(Err(error)) => view! {
             <span class="error" data-testid="photo-unavailable">{crate::messages::full_size_error(i18n, &error)}</span>
         }
         .into_any(),
         None => ().into_any(),
+    }
     }
 }

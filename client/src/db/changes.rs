@@ -383,8 +383,7 @@ impl Db {
             let mut added = 0u64;
             for (photo, _) in &prepared.photos {
                 // Counted unless its bytes are here already (a released photo's come back).
-                let existing: Option<PhotoState> =
-                    photos.get(photo.hash.as_str()).serde()?.await?;
+                let existing: Option<PhotoState> = photos.get(photo.hash.as_str()).serde()?.await?;
                 if existing.is_none_or(|row| row.released) {
                     added += u64::from(photo.size);
                 }

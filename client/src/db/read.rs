@@ -80,16 +80,18 @@ impl Db {
         let database = self.database();
         let tx = database.transaction(PHOTOS).build()?;
         let row: Option<PhotoRow> = tx.object_store(PHOTOS)?.get(hash.as_str()).serde()?.await?;
-        row.filter(|row| !row.released).map(|row| {
-            Ok(StoredPhoto {
-                hash: Sha256Hex::parse(&row.hash).map_err(|e| DbError::Corrupt(e.to_string()))?,
-                mime: row.mime,
-                width: row.width,
-                height: row.height,
-                bytes: row.bytes,
+        row.filter(|row| !row.released)
+            .map(|row| {
+                Ok(StoredPhoto {
+                    hash: Sha256Hex::parse(&row.hash)
+                        .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                    mime: row.mime,
+                    width: row.width,
+                    height: row.height,
+                    bytes: row.bytes,
+                })
             })
-        })
-        .transpose()
+            .transpose()
     }
 
     /// A photo's thumbnail bytes.

@@ -82,7 +82,8 @@ impl KeepPhotos {
 
     /// Photos last used before this instant may be released; `None`: none may.
     pub fn cutoff(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.days().map(|days| now - Duration::days(i64::from(days)))
+        self.days()
+            .map(|days| now - Duration::days(i64::from(days)))
     }
 }
 
