@@ -6,6 +6,7 @@ pub mod install_hint;
 pub mod language_switch;
 pub mod layout;
 pub mod photos;
+pub mod scanner;
 pub mod show_more;
 pub mod signature_pad;
 pub mod storage_banner;

@@ -21,6 +21,7 @@ pub mod messages;
 pub mod pages;
 pub mod photo;
 pub mod routes;
+pub mod scan;
 pub mod service_worker;
 pub mod state;
 pub mod sync;

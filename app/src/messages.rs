@@ -6,6 +6,7 @@ use crate::{
     i18n::{Locale, t_string},
     photo::{MAX_ORIGINAL_BYTES, PhotoError},
 };
+use anxun_client::photos::FullSizeError;
 use leptos_i18n::I18nContext;
 
 /// A database error, for people.
@@ -45,5 +46,21 @@ pub fn photo_error(i18n: I18nContext<Locale>, error: &PhotoError) -> String {
         | PhotoError::Unsupported(detail) => {
             format!("{}（{detail}）", t_string!(i18n, errors.photo_failed))
         }
+    }
+}
+
+/// Why a photo's full-size image is not shown (released to the server and out of reach).
+pub fn full_size_error(i18n: I18nContext<Locale>, error: &FullSizeError) -> String {
+    match error {
+        FullSizeError::Offline => t_string!(i18n, photos.on_server_offline).to_owned(),
+        FullSizeError::SignInNeeded => t_string!(i18n, photos.on_server_sign_in).to_owned(),
+        FullSizeError::Db(error) => {
+            format!(
+                "{}{}",
+                t_string!(i18n, photos.load_failed),
+                db_error(i18n, error)
+            )
+        }
+        other => format!("{}{other}", t_string!(i18n, photos.load_failed)),
     }
 }

@@ -422,3 +422,281 @@ async fn template_versions_received_with_a_page_are_kept_and_become_current() {
     db.close();
     Db::delete(&name).await.unwrap();
 }
+
+fn new_photo(seed: u8) -> anxun_app::db::NewPhoto {
+    let bytes = vec![seed; 10_000 + usize::from(seed)];
+    anxun_app::db::NewPhoto {
+        hash: anxun_domain::photo::Sha256Hex::digest(&bytes),
+        mime: "image/jpeg".into(),
+        width: 10,
+        height: 10,
+        evidence: bytes,
+        thumbnail: vec![seed; 10],
+    }
+}
+
+/// A hazard report with one photo, stored; returns the photo.
+async fn report_with_photo(db: &Db, ev: &mut Events, seed: u8) -> anxun_app::db::NewPhoto {
+    let photo = new_photo(seed);
+    let mut new = new_hazard(Severity::General);
+    new.photos_before = vec![photo.hash.clone()];
+    let mut report = ev.report(&inspector(1), new);
+    // Each report its own hazard.
+    report.hazard = anxun_domain::ids::HazardId::generate();
+    db.apply(Change::HazardEvent(report, vec![photo.clone()]))
+        .await
+        .unwrap();
+    photo
+}
+
+/// Pushes the next round and answers every entry with `status`.
+async fn push_and_answer(db: &Db, status: PushStatus) {
+    let round = db.prepare_round(50).await.unwrap().unwrap();
+    for hash in &round.photos {
+        db.photo_confirmed(hash).await.unwrap();
+    }
+    let settlement = engine::settle(&round.entries, &answer(&round.entries, status)).unwrap();
+    db.settle(&round.entries, &settlement).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn photos_are_released_once_confirmed_and_accepted_and_outside_the_kept_window() {
+    use anxun_app::db::{PhotoPlace, Released};
+    use anxun_domain::sync::release::KeepPhotos;
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.keep_photos().await.unwrap(), KeepPhotos::Month);
+    let mut ev = Events::new();
+    let photo = report_with_photo(&db, &mut ev, 1).await;
+    let size = photo.evidence.len() as u64;
+    let now = chrono::Utc::now();
+    let later = now + days(31);
+    assert_eq!(db.photo_bytes().await.unwrap(), size);
+
+    // Unsent: nothing goes, however old.
+    assert!(db.releasable_photos(later).await.unwrap().is_empty());
+    // Confirmed by the server, but its entry not answered yet: kept.
+    db.photo_confirmed(&photo.hash).await.unwrap();
+    assert!(db.releasable_photos(later).await.unwrap().is_empty());
+    let round = db.prepare_round(50).await.unwrap().unwrap();
+    assert!(
+        db.releasable_photos(later).await.unwrap().is_empty(),
+        "sent, unanswered"
+    );
+    let settlement = engine::settle(
+        &round.entries,
+        &answer(&round.entries, PushStatus::Accepted),
+    )
+    .unwrap();
+    db.settle(&round.entries, &settlement).await.unwrap();
+
+    // Accepted: still kept within the window (30 days by default), and when keeping all.
+    assert!(
+        db.releasable_photos(now + days(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.set_keep_photos(KeepPhotos::All).await.unwrap();
+    assert_eq!(db.release_photos(later).await.unwrap(), Released::default());
+    db.set_keep_photos(KeepPhotos::Week).await.unwrap();
+    assert_eq!(db.keep_photos().await.unwrap(), KeepPhotos::Week);
+    assert!(
+        db.releasable_photos(now + days(6))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        db.releasable_photos(now + days(8)).await.unwrap(),
+        std::slice::from_ref(&photo.hash)
+    );
+
+    // Released: bytes gone, thumbnail and metadata kept, the total goes down, nothing to send.
+    let released = db.release_photos(now + days(8)).await.unwrap();
+    assert_eq!(
+        released,
+        Released {
+            photos: 1,
+            bytes: size
+        }
+    );
+    assert_eq!(db.photo_bytes().await.unwrap(), 0);
+    assert_eq!(db.photo(&photo.hash).await.unwrap(), None);
+    assert_eq!(
+        db.photo_place(&photo.hash).await.unwrap(),
+        PhotoPlace::OnServer {
+            mime: "image/jpeg".into(),
+            width: 10,
+            height: 10
+        }
+    );
+    assert_eq!(
+        db.thumbnail(&photo.hash).await.unwrap(),
+        Some(photo.thumbnail.clone())
+    );
+    assert!(db.prepare_round(50).await.unwrap().is_none());
+    // Releasing again does nothing.
+    assert_eq!(
+        db.release_photos(now + days(8)).await.unwrap(),
+        Released::default()
+    );
+
+    // The same photo stored again (picked again) has its bytes back and counts again.
+    let mut new = new_hazard(Severity::General);
+    new.photos_before = vec![photo.hash.clone()];
+    let again = ev.report(&inspector(1), new);
+    db.apply(Change::HazardEvent(again, vec![photo.clone()]))
+        .await
+        .unwrap();
+    assert_eq!(db.photo_bytes().await.unwrap(), size);
+    assert_eq!(db.photo_place(&photo.hash).await.unwrap(), PhotoPlace::Here);
+    assert_eq!(
+        db.photo(&photo.hash).await.unwrap().unwrap().bytes,
+        photo.evidence
+    );
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn refused_unsent_and_draft_records_keep_their_photos() {
+    use anxun_domain::{
+        inspection::{ItemAnswer, Verdict},
+        sync::release::KeepPhotos,
+        template::ItemId,
+    };
+    let name = name();
+    let db = Db::open_named(&name).await.unwrap();
+    db.set_keep_photos(KeepPhotos::Week).await.unwrap();
+    let mut ev = Events::new();
+    let later = chrono::Utc::now() + days(30);
+
+    // Refused: kept with its reason, and so is its photo.
+    let refused = report_with_photo(&db, &mut ev, 1).await;
+    push_and_answer(&db, PushStatus::Rejected).await;
+    assert_eq!(db.refusals().await.unwrap().len(), 1);
+
+    // A draft whose save the server accepted: still edited here, its photo stays.
+    let draft_photo = new_photo(2);
+    let mut draft = inspection_by(user(1));
+    draft.answers.insert(
+        ItemId::parse("A01").unwrap(),
+        ItemAnswer {
+            verdict: Verdict::Fail,
+            value: None,
+            note: None,
+            photos: vec![draft_photo.hash.clone()],
+            combined: Vec::new(),
+        },
+    );
+    db.apply(Change::InspectionWithPhotos(
+        draft.clone(),
+        vec![draft_photo.clone()],
+    ))
+    .await
+    .unwrap();
+    push_and_answer(&db, PushStatus::Accepted).await;
+
+    // Accepted: the only one that may go.
+    let accepted = report_with_photo(&db, &mut ev, 4).await;
+    push_and_answer(&db, PushStatus::Accepted).await;
+
+    // Unsent (its photo uploaded, the entry not pushed yet).
+    let unsent = report_with_photo(&db, &mut ev, 3).await;
+    db.photo_confirmed(&unsent.hash).await.unwrap();
+    assert_eq!(db.outbox_len().await.unwrap(), 1);
+
+    let before = db.photo_bytes().await.unwrap();
+    let released = db.release_photos(later).await.unwrap();
+    assert_eq!(released.photos, 1);
+    assert_eq!(db.photo(&accepted.hash).await.unwrap(), None);
+    for kept in [&refused, &draft_photo, &unsent] {
+        assert_eq!(
+            db.photo(&kept.hash).await.unwrap().unwrap().bytes,
+            kept.evidence,
+            "kept"
+        );
+    }
+    assert_eq!(
+        db.photo_bytes().await.unwrap(),
+        before - accepted.evidence.len() as u64
+    );
+
+    // Completing the draft: its photos stay until the completed inspection is accepted.
+    draft.status = anxun_domain::inspection::InspectionStatus::Completed;
+    db.apply(Change::Inspection(draft)).await.unwrap();
+    assert!(
+        !db.releasable_photos(later)
+            .await
+            .unwrap()
+            .contains(&draft_photo.hash)
+    );
+    db.close();
+    Db::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn photos_stored_before_version_5_can_be_released_once_confirmed() {
+    use anxun_app::db::{PhotoPlace, schema};
+    use indexed_db_futures::{prelude::*, transaction::TransactionMode};
+    let name = name();
+    // Version 4, as the sync release left it: a photo (confirmed by the server) that no record
+    // references any more (taken for a draft, then deleted), and the running total.
+    let old = schema::open_at(&name, 4).await.unwrap();
+    let bytes = vec![5u8; 3_000];
+    let hash = anxun_domain::photo::Sha256Hex::digest(&bytes);
+    let tx = old
+        .transaction([schema::META, schema::PHOTOS, schema::UPLOADED])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let row = |fields: &[(&str, wasm_bindgen::JsValue)]| {
+        let object = js_sys::Object::new();
+        for (key, value) in fields {
+            js_sys::Reflect::set(&object, &(*key).into(), value).unwrap();
+        }
+        wasm_bindgen::JsValue::from(object)
+    };
+    tx.object_store(schema::PHOTOS)
+        .unwrap()
+        .put(row(&[
+            ("hash", hash.as_str().into()),
+            ("mime", "image/jpeg".into()),
+            ("size", 3000.0.into()),
+            ("width", 10.0.into()),
+            ("height", 10.0.into()),
+            ("bytes", js_sys::Uint8Array::from(&bytes[..]).into()),
+        ]))
+        .build()
+        .unwrap();
+    tx.object_store(schema::UPLOADED)
+        .unwrap()
+        .put(row(&[("hash", hash.as_str().into())]))
+        .build()
+        .unwrap();
+    tx.object_store(schema::META)
+        .unwrap()
+        .put(row(&[
+            ("key", "photo_bytes".into()),
+            ("value", "3000".into()),
+        ]))
+        .build()
+        .unwrap();
+    tx.commit().await.unwrap();
+    old.close();
+
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.photo(&hash).await.unwrap().unwrap().bytes, bytes);
+    // Its storing time is unknown, and nothing references it: it may go at once.
+    let released = db.release_photos(chrono::Utc::now()).await.unwrap();
+    assert_eq!(released.photos, 1);
+    assert_eq!(released.bytes, 3000);
+    assert_eq!(db.photo_bytes().await.unwrap(), 0);
+    assert!(matches!(
+        db.photo_place(&hash).await.unwrap(),
+        PhotoPlace::OnServer { .. }
+    ));
+    db.close();
+    Db::delete(&name).await.unwrap();
+}

@@ -77,3 +77,60 @@ async fn the_app_mounts_in_chinese_and_switches_to_english_and_back() {
         Some("zh-CN")
     );
 }
+
+#[wasm_bindgen_test]
+fn a_scanned_code_opens_a_site_on_the_device_or_says_why_not() {
+    use anxun_app::scan::Scanned;
+    use anxun_domain::{ids::SiteId, site::link::site_link};
+    let here = SiteId::generate();
+    let elsewhere = SiteId::generate();
+    let on_device = [here];
+    let link = site_link("https://anxun.example.gov.cn", here);
+    assert_eq!(Scanned::of(&link, &on_device), Scanned::Open(here));
+    assert_eq!(
+        Scanned::of(&site_link("http://127.0.0.1:8080/", here), &on_device),
+        Scanned::Open(here)
+    );
+    assert_eq!(
+        Scanned::of(
+            &site_link("https://anxun.example.gov.cn", elsewhere),
+            &on_device
+        ),
+        Scanned::NotOnDevice(elsewhere)
+    );
+    assert_eq!(
+        Scanned::of("https://pay.example.com/?id=42", &on_device),
+        Scanned::NotASite
+    );
+    assert_eq!(Scanned::of("", &on_device), Scanned::NotASite);
+}
+
+#[wasm_bindgen_test]
+fn camera_failures_are_told_apart_and_frames_become_greyscale() {
+    use anxun_app::scan::{CameraError, luma};
+    assert_eq!(
+        CameraError::from_name("NotAllowedError", ""),
+        CameraError::Denied
+    );
+    assert_eq!(
+        CameraError::from_name("NotFoundError", ""),
+        CameraError::NoCamera
+    );
+    assert_eq!(
+        CameraError::from_name("NotReadableError", ""),
+        CameraError::NoCamera
+    );
+    assert_eq!(
+        CameraError::from_name("TypeError", ""),
+        CameraError::Unsupported
+    );
+    assert!(matches!(
+        CameraError::from_name("WeirdError", "x"),
+        CameraError::Other(_)
+    ));
+    // White, black, pure red, green and blue (BT.601 weights).
+    let rgba = [
+        255, 255, 255, 255, 0, 0, 0, 255, 255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255,
+    ];
+    assert_eq!(luma(&rgba), [255, 0, 76, 149, 28]);
+}

@@ -20,10 +20,12 @@ mod changes;
 mod hazards;
 mod meta;
 mod read;
+mod release;
 mod sync;
 mod templates;
 
 pub use read::StoredPhoto;
+pub use release::{PhotoPlace, Released};
 pub mod storage;
 
 use indexed_db_futures::{database::Database, error::DomException};
@@ -55,6 +57,7 @@ impl Db {
         };
         db.probe().await?;
         db.backfill_hazards().await?;
+        db.fill_local_photos().await?;
         Ok(db)
     }
 

@@ -15,5 +15,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod db;
 pub mod global;
+pub mod photos;
 pub mod profile;
 pub mod sync;

@@ -2,6 +2,7 @@
 //! server applies, and ([`engine`]) the client's sync decisions as pure code.
 
 pub mod engine;
+pub mod release;
 
 use crate::{
     hazard::HazardEvent,
@@ -54,25 +55,28 @@ impl Mutation {
     pub fn photos(&self) -> Vec<Sha256Hex> {
         match self {
             Mutation::UpsertSite { .. } | Mutation::DeleteSite { .. } => Vec::new(),
-            Mutation::SaveInspection { inspection } => {
-                let mut all = inspection.photos();
-                let signatures = [
-                    match &inspection.representative {
-                        Some(RepresentativeSignature::Signed(signature)) => Some(signature),
-                        _ => None,
-                    },
-                    inspection.inspector_signature.as_ref(),
-                ];
-                for signature in signatures.into_iter().flatten() {
-                    if !all.contains(&signature.image) {
-                        all.push(signature.image.clone());
-                    }
-                }
-                all
-            }
+            Mutation::SaveInspection { inspection } => inspection_images(inspection),
             Mutation::HazardEvent { event } => event.action.photos(),
         }
     }
+}
+
+/// Every image an inspection references, each once: its photos, then its signatures.
+pub fn inspection_images(inspection: &Inspection) -> Vec<Sha256Hex> {
+    let mut all = inspection.photos();
+    let signatures = [
+        match &inspection.representative {
+            Some(RepresentativeSignature::Signed(signature)) => Some(signature),
+            _ => None,
+        },
+        inspection.inspector_signature.as_ref(),
+    ];
+    for signature in signatures.into_iter().flatten() {
+        if !all.contains(&signature.image) {
+            all.push(signature.image.clone());
+        }
+    }
+    all
 }
 
 /// [`Mutation`] as read (see [`crate::tagged`]).

@@ -46,6 +46,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "-p",
             "anxun-service-worker",
             "-p",
+            "anxun-qr-worker",
+            "-p",
             "xtask",
             "--",
             "-D",
@@ -70,6 +72,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "anxun-console",
             "-p",
             "anxun-service-worker",
+            "-p",
+            "anxun-qr-worker",
             "--",
             "-D",
             "warnings",
@@ -88,7 +92,7 @@ pub fn test(args: &[String]) -> Result<()> {
     ));
 
     step(
-        "Native unit, property and integration tests (domain, console logic, service worker, xtask)",
+        "Native unit, property and integration tests (domain, console logic, service worker, QR decoder, xtask)",
     );
     outcomes.push(suite(
         "native tests",
@@ -100,6 +104,8 @@ pub fn test(args: &[String]) -> Result<()> {
             "anxun-console",
             "-p",
             "anxun-service-worker",
+            "-p",
+            "anxun-qr-worker",
             "-p",
             "xtask",
         ]),

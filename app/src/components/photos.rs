@@ -6,6 +6,7 @@ use crate::{
     i18n::{t_string, use_i18n},
     state::use_db,
 };
+use anxun_client::photos::{FullSizeError, full_size};
 use anxun_domain::photo::Sha256Hex;
 use leptos::prelude::*;
 
@@ -90,7 +91,33 @@ fn PhotoThumb(hash: Sha256Hex, on_open: Callback<Sha256Hex>) -> impl IntoView {
     }
 }
 
-/// A photo full screen, with its fingerprint, and deletion when allowed.
+/// The full-size photo as an object URL: from the device, or from the server once released
+/// (`anxun_client::photos::full_size`); the reason when it cannot be shown.
+fn full_size_url(hash: Sha256Hex) -> LocalResource<Option<Result<String, FullSizeError>>> {
+    let state = use_db();
+    LocalResource::new(move || {
+        let db = state.db();
+        let hash = hash.clone();
+        async move {
+            let photo = match full_size(&db?, &hash).await {
+                Ok(photo) => photo,
+                Err(error) => return Some(Err(error)),
+            };
+            object_url(&photo.bytes, &photo.mime).map(Ok)
+        }
+    })
+}
+
+fn revoke_full_size_on_cleanup(url: LocalResource<Option<Result<String, FullSizeError>>>) {
+    on_cleanup(move || {
+        if let Some(Some(Ok(url))) = url.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+}
+
+/// A photo full screen, with its fingerprint, and deletion when allowed. A photo released to
+/// the server is fetched from it; offline, its thumbnail is shown with the reason.
 #[component]
 fn PhotoViewer(
     hash: Sha256Hex,
@@ -99,20 +126,35 @@ fn PhotoViewer(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_db();
+    let url = full_size_url(hash.clone());
+    revoke_full_size_on_cleanup(url);
     let key = hash.clone();
-    let url = LocalResource::new(move || {
+    let thumbnail = LocalResource::new(move || {
         let db = state.db();
         let hash = key.clone();
-        async move {
-            let photo = db?.photo(&hash).await.ok()??;
-            object_url(&photo.bytes, &photo.mime)
-        }
+        async move { object_url(&db?.thumbnail(&hash).await.ok()??, "image/jpeg") }
     });
-    revoke_on_cleanup(url);
+    revoke_on_cleanup(thumbnail);
     let fingerprint = hash.as_str()[..16].to_owned();
     view! {
         <div class="photo-viewer" role="dialog" aria-modal="true" data-testid="photo-viewer">
-            {move || url.get().flatten().map(|src| view! { <img src=src alt=fingerprint.clone() /> })}
+            {move || match url.get().flatten() {
+                Some(Ok(src)) => {
+                    view! { <img src=src alt=fingerprint.clone() data-testid="photo-full" /> }.into_any()
+                }
+                Some(Err(error)) => {
+                    let message = crate::messages::full_size_error(i18n, &error);
+                    view! {
+                        {thumbnail
+                            .get()
+                            .flatten()
+                            .map(|src| view! { <img src=src alt=fingerprint.clone() data-testid="photo-thumbnail-only" /> })}
+                        <p class="error" role="status" data-testid="photo-unavailable">{message}</p>
+                    }
+                        .into_any()
+                }
+                None => ().into_any(),
+            }}
             <p class="hint">"SHA-256 " {hash.as_str()[..16].to_owned()} "…"</p>
             <div class="button-row">
                 {on_delete
@@ -185,22 +227,21 @@ pub fn picked_files(event: &leptos::ev::Event) -> Vec<web_sys::File> {
     files
 }
 
-/// A stored image at its size (signatures on printed records).
+/// A stored image at its size (signatures on printed records), from the server once released;
+/// the reason when it cannot be shown.
 #[component]
 pub fn StoredImage(hash: Sha256Hex, #[prop(into)] alt: String) -> impl IntoView {
-    let state = use_db();
-    let url = LocalResource::new(move || {
-        let db = state.db();
-        let hash = hash.clone();
-        async move {
-            let photo = db?.photo(&hash).await.ok()??;
-            object_url(&photo.bytes, &photo.mime)
-        }
-    });
-    revoke_on_cleanup(url);
+    let i18n = use_i18n();
+    let url = full_size_url(hash);
+    revoke_full_size_on_cleanup(url);
     move || {
-        url.get()
-            .flatten()
-            .map(|src| view! { <img class="stored-image" src=src alt=alt.clone() /> })
+        match url.get().flatten() {
+        Some(Ok(src)) => view! { <img class="stored-image" src=src alt=alt.clone() /> }.into_any(),
+        Some(Err(error)) => view! {
+            <span class="error" data-testid="photo-unavailable">{crate::messages::full_size_error(i18n, &error)}</span>
+        }
+        .into_any(),
+        None => ().into_any(),
+    }
     }
 }

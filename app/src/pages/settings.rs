@@ -1,6 +1,6 @@
 //! The settings screen: who is inspecting on this device, language, storage (space used, by
-//! photos, whether it is kept), changes waiting to be sent, version, build and the offline
-//! shell's state.
+//! photos, whether it is kept), how much recent work keeps its full-size photos, changes
+//! waiting to be sent, version, build and the offline shell's state.
 
 use crate::{
     components::language_switch::LanguageSwitch,
@@ -10,6 +10,7 @@ use crate::{
     service_worker::{WorkerState, use_shell},
     state::use_db,
 };
+use anxun_domain::sync::release::KeepPhotos;
 use leptos::prelude::*;
 
 /// Megabytes with one decimal, for people.
@@ -36,6 +37,7 @@ pub fn Settings() -> impl IntoView {
                     <p class="hint">{move || t_string!(i18n, settings.language_hint)}</p>
                 </dd>
                 <StorageInfo />
+                <KeepPhotosChoice />
                 <PendingChanges />
                 <dt>{move || t_string!(i18n, settings.version)}</dt>
                 <dd data-testid="app-version">{env!("CARGO_PKG_VERSION")}</dd>
@@ -251,6 +253,86 @@ fn StorageInfo() -> impl IntoView {
                                     }
                                 })}
                         }
+                    })
+            }}
+        </dd>
+    }
+}
+
+/// How much recent work keeps its full-size photos on the device (7, 30 or 90 days, or all).
+/// Choosing releases at once what the new choice allows (`Db::release_photos`).
+#[component]
+fn KeepPhotosChoice() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_db();
+    let chosen = LocalResource::new(move || {
+        let db = state.db();
+        async move {
+            match db {
+                Some(db) => db.keep_photos().await.ok(),
+                None => None,
+            }
+        }
+    });
+    let released = RwSignal::new(None::<Result<u32, String>>);
+    let label = move |keep: KeepPhotos| match keep {
+        KeepPhotos::Week => t_string!(i18n, storage_info.keep_7),
+        KeepPhotos::Month => t_string!(i18n, storage_info.keep_30),
+        KeepPhotos::Quarter => t_string!(i18n, storage_info.keep_90),
+        KeepPhotos::All => t_string!(i18n, storage_info.keep_all),
+    };
+    let change = move |event: leptos::ev::Event| {
+        let Ok(keep) = KeepPhotos::parse(&event_target_value(&event)) else {
+            return;
+        };
+        let Some(db) = state.db() else { return };
+        leptos::task::spawn_local(async move {
+            let result = async {
+                db.set_keep_photos(keep).await?;
+                db.release_photos(chrono::Utc::now()).await
+            }
+            .await;
+            released.set(Some(
+                result
+                    .map(|done| done.photos)
+                    .map_err(|error| crate::messages::db_error(i18n, &error)),
+            ));
+            state.changed();
+        });
+    };
+    view! {
+        <dt>{move || t_string!(i18n, storage_info.keep)}</dt>
+        <dd>
+            <select data-testid="keep-photos" on:change=change>
+                {move || {
+                    let current = chosen.get().flatten().unwrap_or_default();
+                    KeepPhotos::CHOICES
+                        .into_iter()
+                        .map(|keep| {
+                            view! {
+                                <option value=keep.as_str() selected=keep == current>
+                                    {label(keep)}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="hint">{move || t_string!(i18n, storage_info.keep_hint)}</p>
+            {move || {
+                released
+                    .get()
+                    .map(|result| match result {
+                        Ok(n) => {
+                            view! {
+                                <p class="hint" role="status">
+                                    {t_string!(i18n, storage_info.released)} " "
+                                    <span data-testid="photos-released">{n}</span>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(message) => view! { <p class="error" role="status">{message}</p> }.into_any(),
                     })
             }}
         </dd>

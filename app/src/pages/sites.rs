@@ -1,8 +1,12 @@
 //! The sites screen: every site on the device, searchable by name, address or credit code and
-//! filterable by area; a new site can be created on the spot.
+//! filterable by area; a new site can be created on the spot, and a site's 检查码 scanned
+//! (扫码) to open it.
 
 use crate::{
-    components::show_more::{PAGE, ShowMore},
+    components::{
+        scanner::Scanner,
+        show_more::{PAGE, ShowMore},
+    },
     i18n::{t, t_string, use_i18n},
     pages::home::area_name,
     routes::paths,
@@ -31,6 +35,8 @@ pub fn Sites() -> impl IntoView {
     let (area, set_area) = signal(None::<Area>);
     let (grid, set_grid) = signal(None::<String>);
     let shown = RwSignal::new(PAGE);
+    // The 检查码 scanner (扫码).
+    let scanning = RwSignal::new(false);
     // The grids the sites on this device are in, for the grid filter.
     let grids = move || {
         let mut grids: Vec<String> = sites
@@ -59,10 +65,16 @@ pub fn Sites() -> impl IntoView {
         <section class="screen">
             <div class="screen-head">
                 <h1>{move || t_string!(i18n, sites.title)}</h1>
+                <button type="button" class="button" data-testid="scan-site" on:click=move |_| scanning.set(true)>
+                    {move || t_string!(i18n, scan.button)}
+                </button>
                 <A href=paths::NEW_SITE attr:class="button primary" attr:data-testid="new-site">
                     {move || t_string!(i18n, sites_screen.create)}
                 </A>
             </div>
+            <Show when=move || scanning.get()>
+                <Scanner on_close=Callback::new(move |()| scanning.set(false)) />
+            </Show>
             <input
                 type="search"
                 class="search"

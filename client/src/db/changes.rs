@@ -54,8 +54,35 @@ pub(super) struct PhotoRow {
     pub size: u32,
     pub width: u32,
     pub height: u32,
+    /// The full-size bytes; empty once released (the server holds the photo).
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
+    /// The bytes were released: the photo is on the server only (its thumbnail and these
+    /// fields stay).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub released: bool,
+}
+
+/// A photo row's state without its bytes.
+#[derive(Debug, Deserialize)]
+pub(super) struct PhotoState {
+    #[serde(default)]
+    pub mime: String,
+    #[serde(default)]
+    pub width: u32,
+    #[serde(default)]
+    pub height: u32,
+    #[serde(default)]
+    pub released: bool,
+}
+
+/// A photo whose full-size bytes are on the device (the `local_photos` store): the photos
+/// that may one day be released are read from these small rows, never from the bytes.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct LocalPhotoRow {
+    pub hash: String,
+    /// When the bytes were stored (ms since the epoch; 0 for photos stored before version 5).
+    pub since: f64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -259,6 +286,7 @@ fn prepare(change: &Change) -> Result<Prepared, DbError> {
                 width: photo.width,
                 height: photo.height,
                 bytes: photo.evidence.clone(),
+                released: false,
             },
             ThumbnailRow {
                 hash: photo.hash.as_str().to_owned(),
@@ -304,6 +332,7 @@ impl Db {
                 HAZARDS,
                 PHOTOS,
                 THUMBNAILS,
+                LOCAL_PHOTOS,
                 OUTBOX,
             ])
             .with_mode(TransactionMode::Readwrite)
@@ -353,15 +382,23 @@ impl Db {
             let photos = tx.object_store(PHOTOS)?;
             let mut added = 0u64;
             for (photo, _) in &prepared.photos {
-                let existing = photos.count().with_query(photo.hash.as_str()).await?;
-                if existing == 0 {
+                // Counted unless its bytes are here already (a released photo's come back).
+                let existing: Option<PhotoState> = photos.get(photo.hash.as_str()).serde()?.await?;
+                if existing.is_none_or(|row| row.released) {
                     added += u64::from(photo.size);
                 }
             }
             let total: Option<MetaRow> = meta.get(PHOTO_BYTES).serde()?.await?;
+            let now = js_sys::Date::now();
             for (photo, thumbnail) in &prepared.photos {
                 photos.put(photo).serde()?;
                 tx.object_store(THUMBNAILS)?.put(thumbnail).serde()?;
+                tx.object_store(LOCAL_PHOTOS)?
+                    .put(LocalPhotoRow {
+                        hash: photo.hash.clone(),
+                        since: now,
+                    })
+                    .serde()?;
             }
             let total = total
                 .and_then(|row| row.value.parse::<u64>().ok())

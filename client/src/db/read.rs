@@ -74,21 +74,24 @@ impl Db {
         rows.iter().map(|row| parse(&row.doc)).collect()
     }
 
-    /// A photo's evidence bytes.
+    /// A photo's evidence bytes, if they are on the device (not when released: see
+    /// [`Db::photo_place`]).
     pub async fn photo(&self, hash: &Sha256Hex) -> Result<Option<StoredPhoto>, DbError> {
         let database = self.database();
         let tx = database.transaction(PHOTOS).build()?;
         let row: Option<PhotoRow> = tx.object_store(PHOTOS)?.get(hash.as_str()).serde()?.await?;
-        row.map(|row| {
-            Ok(StoredPhoto {
-                hash: Sha256Hex::parse(&row.hash).map_err(|e| DbError::Corrupt(e.to_string()))?,
-                mime: row.mime,
-                width: row.width,
-                height: row.height,
-                bytes: row.bytes,
+        row.filter(|row| !row.released)
+            .map(|row| {
+                Ok(StoredPhoto {
+                    hash: Sha256Hex::parse(&row.hash)
+                        .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                    mime: row.mime,
+                    width: row.width,
+                    height: row.height,
+                    bytes: row.bytes,
+                })
             })
-        })
-        .transpose()
+            .transpose()
     }
 
     /// A photo's thumbnail bytes.

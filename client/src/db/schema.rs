@@ -13,10 +13,13 @@
 //! | `hazards` (v3) | `id` | `by_site`, `by_due` | each hazard's list item (`HazardListItem`), rewritten with every event of the hazard; `due` orders what needs the inspector |
 //! | `uploaded` (v4) | `hash` | | photos the server has confirmed it holds (not sent again) |
 //! | `refused` (v4) | `seq` | | outbox entries the server refused for good, with the reason and the entry (nothing is lost) |
+//! | `upload_attempts` (v5) | `hash` | | photos whose upload was started and not confirmed (only these are checked with a `HEAD` before the next upload) |
+//! | `local_photos` (v5) | `hash` | | photos whose full-size bytes are on the device, with when they were stored (a released photo keeps its `photos` row, marked `released`, without bytes, and leaves this store) |
 //!
 //! Versions: 1 created the first seven stores; 2 added `templates`; 3 added `hazards` (filled
 //! from the stored events the first time a database is opened at version 3); 4 added
-//! `uploaded` and `refused` (sync).
+//! `uploaded` and `refused` (sync); 5 added `local_photos` and `upload_attempts` (releasing photos the server holds;
+//! filled from `photos` the first time a database is opened at version 5).
 //!
 //! Each version adds one step to [`STEPS`]; opening runs every step above the stored version,
 //! so a device can upgrade from any earlier version.
@@ -25,7 +28,7 @@ use super::DbError;
 use indexed_db_futures::{KeyPath, database::Database, prelude::*};
 
 /// The current schema version.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 pub const META: &str = "meta";
 pub const SITES: &str = "sites";
@@ -38,11 +41,13 @@ pub const TEMPLATES: &str = "templates";
 pub const HAZARDS: &str = "hazards";
 pub const UPLOADED: &str = "uploaded";
 pub const REFUSED: &str = "refused";
+pub const LOCAL_PHOTOS: &str = "local_photos";
+pub const UPLOAD_ATTEMPTS: &str = "upload_attempts";
 
 type Step = fn(&Database) -> indexed_db_futures::Result<()>;
 
 /// Migration steps: `STEPS[n]` upgrades version `n` to `n + 1`.
-const STEPS: [Step; VERSION as usize] = [v1, v2, v3, v4];
+const STEPS: [Step; VERSION as usize] = [v1, v2, v3, v4, v5];
 
 fn v1(db: &Database) -> indexed_db_futures::Result<()> {
     db.create_object_store(META)
@@ -111,6 +116,16 @@ fn v4(db: &Database) -> indexed_db_futures::Result<()> {
         .build()?;
     db.create_object_store(REFUSED)
         .with_key_path(KeyPath::from("seq"))
+        .build()?;
+    Ok(())
+}
+
+fn v5(db: &Database) -> indexed_db_futures::Result<()> {
+    db.create_object_store(LOCAL_PHOTOS)
+        .with_key_path(KeyPath::from("hash"))
+        .build()?;
+    db.create_object_store(UPLOAD_ATTEMPTS)
+        .with_key_path(KeyPath::from("hash"))
         .build()?;
     Ok(())
 }

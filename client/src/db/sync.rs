@@ -43,6 +43,12 @@ const EVENT_POS: &str = "event_pos";
 const LAST_SYNC: &str = "last_sync";
 const PROFILE: &str = "profile";
 
+/// A row keyed by a photo's hash.
+#[derive(Serialize)]
+struct HashRow<'a> {
+    hash: &'a str,
+}
+
 /// A signed-in session, kept on the device so that sync works after the app restarts offline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
@@ -158,24 +164,52 @@ impl Db {
         .await
     }
 
-    /// Records that the server holds a photo.
+    /// Records that the server holds a photo (its upload attempt, if any, is over).
     pub async fn photo_confirmed(&self, hash: &Sha256Hex) -> Result<(), DbError> {
-        #[derive(Serialize)]
-        struct Row<'a> {
-            hash: &'a str,
-        }
         let database = self.database();
         let tx = database
-            .transaction(UPLOADED)
+            .transaction([UPLOADED, UPLOAD_ATTEMPTS])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(UPLOADED)?
-            .put(Row {
+            .put(HashRow {
+                hash: hash.as_str(),
+            })
+            .serde()?;
+        tx.object_store(UPLOAD_ATTEMPTS)?
+            .delete(hash.as_str())
+            .build()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records, before a photo's `PUT`, that its upload was attempted: if the answer never
+    /// arrives, the next sync asks the server (`HEAD`) before sending it again.
+    pub async fn upload_attempted(&self, hash: &Sha256Hex) -> Result<(), DbError> {
+        let database = self.database();
+        let tx = database
+            .transaction(UPLOAD_ATTEMPTS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(UPLOAD_ATTEMPTS)?
+            .put(HashRow {
                 hash: hash.as_str(),
             })
             .serde()?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Whether a photo's upload was attempted and not confirmed (it may be on the server).
+    pub async fn was_upload_attempted(&self, hash: &Sha256Hex) -> Result<bool, DbError> {
+        let database = self.database();
+        let tx = database.transaction(UPLOAD_ATTEMPTS).build()?;
+        let count = tx
+            .object_store(UPLOAD_ATTEMPTS)?
+            .count()
+            .with_query(hash.as_str())
+            .await?;
+        Ok(count > 0)
     }
 
     /// Stores what a push's answer means, in one transaction: settled entries leave the

@@ -128,6 +128,25 @@ impl Api {
             .map(|_| ())
     }
 
+    /// `GET /api/photos/{sha256}`: a photo's bytes, checked against its name (a photo that
+    /// does not match is refused as unreadable, never shown).
+    pub async fn get_photo(&self, hash: &Sha256Hex) -> Result<Vec<u8>, ApiError> {
+        let path = api::photo_path(hash);
+        let response = self
+            .send("GET", &path, Body::None, PHOTO_TIMEOUT_MS)
+            .await?;
+        let promise = response.array_buffer().map_err(js_unreachable)?;
+        let buffer = JsFuture::from(promise).await.map_err(js_unreachable)?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        if Sha256Hex::digest(&bytes) != *hash {
+            return Err(ApiError::Unreadable(format!(
+                "photo {} does not match its hash",
+                hash.as_str()
+            )));
+        }
+        Ok(bytes)
+    }
+
     async fn send(
         &self,
         method: &str,

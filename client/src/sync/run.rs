@@ -1,18 +1,22 @@
 //! One sync: push the outbox (photos first, round by round), then pull until the server has
 //! nothing more. Every step is stored before the next starts, so an interrupted sync (closed
 //! page, dropped connection, crash) continues where it stopped; confirmed photos are never
-//! sent again. [`attempt`] is how the page and the service worker start one.
+//! sent again. Photos go up one `PUT` at a time while the next one is read from the device
+//! (and checked with a `HEAD` only if an earlier upload of it was interrupted). After the
+//! pull, photos the server now holds for good are released (`Db::release_photos`). [`attempt`] is how the page and the service worker start one.
 
 use super::{
     LOCK,
     api::{Api, ApiError},
     lock::with_lock,
 };
-use crate::db::{Db, DbError, ROUND};
+use crate::db::{Db, DbError, ROUND, StoredPhoto};
 use anxun_domain::{
     api::{PullQuery, PushRequest},
+    photo::Sha256Hex,
     sync::{PROTOCOL_VERSION, engine},
 };
+use futures_util::future::join;
 
 /// What a running sync reports as it goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +39,8 @@ pub struct Report {
     pub photos: u32,
     pub bytes: u64,
     pub pulled: u32,
+    /// Photos whose full-size bytes left the device (the server holds them).
+    pub released: u32,
 }
 
 /// Why a sync stopped.
@@ -109,6 +115,39 @@ pub async fn attempt(db: &Db, progress: &dyn Fn(Progress)) -> Attempt {
     }
 }
 
+/// A photo of a round made ready to upload: its bytes, or `None` when the server holds it
+/// already. Only a photo whose upload was attempted before (and not confirmed: the answer
+/// was lost) is checked with a `HEAD`; any other goes straight to the `PUT`, which is
+/// idempotent and checked against the hash on the server.
+async fn ready(db: &Db, api: &Api, hash: &Sha256Hex) -> Result<Option<StoredPhoto>, SyncError> {
+    if db.was_upload_attempted(hash).await? && api.has_photo(hash).await? {
+        return Ok(None);
+    }
+    let photo = db
+        .photo(hash)
+        .await?
+        .ok_or_else(|| SyncError::PhotoGone(hash.to_string()))?;
+    Ok(Some(photo))
+}
+
+/// Uploads a photo made [`ready`] (the attempt stored first) and records that the server
+/// holds it; the bytes sent.
+async fn upload(
+    db: &Db,
+    api: &Api,
+    hash: &Sha256Hex,
+    photo: Option<&StoredPhoto>,
+) -> Result<u64, SyncError> {
+    let mut sent = 0;
+    if let Some(photo) = photo {
+        db.upload_attempted(hash).await?;
+        api.put_photo(hash, &photo.bytes, &photo.mime).await?;
+        sent = photo.bytes.len() as u64;
+    }
+    db.photo_confirmed(hash).await?;
+    Ok(sent)
+}
+
 /// Runs one sync to the end or the first error.
 pub async fn sync(db: &Db, api: &Api, progress: &dyn Fn(Progress)) -> Result<Report, SyncError> {
     let device = db.device_id().await?;
@@ -117,20 +156,30 @@ pub async fn sync(db: &Db, api: &Api, progress: &dyn Fn(Progress)) -> Result<Rep
     let mut idle_rounds = 0;
     while let Some(round) = db.prepare_round(ROUND).await? {
         let total = round.photos.len() as u32;
-        for (n, hash) in round.photos.iter().enumerate() {
+        // At most two requests in flight: the current photo's PUT, and the next photo's read
+        // from the device (and its HEAD when an earlier upload of it was interrupted).
+        let mut queue = round.photos.iter().enumerate();
+        let mut current = match queue.next() {
+            Some((n, hash)) => Some((n, hash, ready(db, api, hash).await?)),
+            None => None,
+        };
+        while let Some((n, hash, photo)) = current.take() {
             now.photo = Some((n as u32 + 1, total));
             progress(now);
-            if !api.has_photo(hash).await? {
-                let photo = db
-                    .photo(hash)
-                    .await?
-                    .ok_or_else(|| SyncError::PhotoGone(hash.to_string()))?;
-                api.put_photo(hash, &photo.bytes, &photo.mime).await?;
-                now.bytes += photo.bytes.len() as u64;
+            let next = async {
+                match queue.next() {
+                    Some((n, hash)) => Some(ready(db, api, hash).await.map(|p| (n, hash, p))),
+                    None => None,
+                }
+            };
+            let (sent, next) = join(upload(db, api, hash, photo.as_ref()), next).await;
+            let bytes = sent?;
+            if bytes > 0 {
+                now.bytes += bytes;
                 report.photos += 1;
-                report.bytes += photo.bytes.len() as u64;
+                report.bytes += bytes;
             }
-            db.photo_confirmed(hash).await?;
+            current = next.transpose()?;
         }
         now.photo = None;
         progress(now);
@@ -170,6 +219,8 @@ pub async fn sync(db: &Db, api: &Api, progress: &dyn Fn(Progress)) -> Result<Rep
             break;
         }
     }
+    // What the server now holds for good may leave the device (outside the kept window).
+    report.released = db.release_photos(chrono::Utc::now()).await?.photos;
     db.set_last_sync(chrono::Utc::now()).await?;
     Ok(report)
 }
