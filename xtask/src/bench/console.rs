@@ -290,7 +290,7 @@ INSERT INTO sites (id, name, district, street, grid, areas, doc, is_demo, create
   FROM gsites g;
 
 CREATE TEMP TABLE ghaz AS
-  SELECT n, md5('hazard' || n)::uuid AS id, s.id AS site_id, s.street, s.grid,
+  SELECT r.n, md5('hazard' || r.n)::uuid AS id, s.id AS site_id, s.street, s.grid,
          CASE WHEN r1 < 0.5 THEN 'gas' WHEN r1 < 0.8 THEN 'factory_warehouse' ELSE 'ebike' END AS area,
          CASE WHEN r2 < 0.05 THEN 'major' ELSE 'general' END AS severity,
          CASE WHEN r4 < 0.80 THEN 'closed' WHEN r4 < 0.84 THEN 'dismissed' WHEN r4 < 0.90 THEN 'rectifying'
@@ -344,9 +344,9 @@ INSERT INTO hazard_stats (hazard_id, district, street, grid, area, severity, mon
                (status <> 'dismissed' AND severity = 'major')::int AS mj FROM ghaz) g;
 
 CREATE TEMP TABLE ginsp AS
-  SELECT n, md5('inspection' || n)::uuid AS id, s.id AS site_id, s.street, s.grid,
+  SELECT i.n, md5('inspection' || i.n)::uuid AS id, s.id AS site_id, s.street, s.grid,
          TIMESTAMPTZ '2024-01-01 00:00:00+08' + random() * (now() - TIMESTAMPTZ '2024-01-01 00:00:00+08') AS started_at
-  FROM generate_series(0, {inspections} - 1) n JOIN gsites s ON s.n = (n * 104729) % 20000;
+  FROM generate_series(0, {inspections} - 1) AS i(n) JOIN gsites s ON s.n = (i.n * 104729) % 20000;
 INSERT INTO inspections (id, site_id, district, street, grid, status, started_at, doc, created_at, updated_at)
   SELECT g.id, g.site_id, 'BD01', g.street, g.grid, 'completed', g.started_at, {inspection_doc}, now(), now() FROM ginsp g;
 INSERT INTO inspection_stats (inspection_id, district, street, grid, area, month, at_us, inspections)
