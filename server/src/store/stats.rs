@@ -361,7 +361,9 @@ where
     ))
 }
 
-/// The area of a template the server knows (the built-in templates), if any.
+/// The area of a template the server knows (the built-in templates), if any. Published
+/// versions keep their template's id and area and an area has one template
+/// (`anxun_domain::templates::check_publish`), so the built-in ids cover them too.
 pub fn template_area(template: &TemplateRef) -> Option<Area> {
     static AREAS: std::sync::OnceLock<Vec<(String, Area)>> = std::sync::OnceLock::new();
     AREAS
