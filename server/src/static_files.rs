@@ -217,13 +217,16 @@ async fn index(bundle: &BundleFiles) -> Result<Response, ApiError> {
         .into_response())
 }
 
-/// Whether a file name carries Trunk's content hash: `name-<16 hex digits>` before the
+/// Whether a file name carries Trunk's content hash: `name-<hex digits>` before the
 /// extension (and before `_bg` for wasm).
 pub fn is_hashed(file_name: &str) -> bool {
     let stem = file_name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        // Trunk writes a 64-bit hash in hex without leading zeros: up to 16 digits.
+        .is_some_and(|(_, hash)| {
+            (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
 }
 
 /// The app's policy: `index.html`'s own inline scripts by hash, wasm compilation, same origin.
@@ -300,6 +303,8 @@ mod tests {
         assert!(is_hashed("anxun-app-a0873f30c2ade22f.js"));
         assert!(is_hashed("anxun-app-a0873f30c2ade22f_bg.wasm"));
         assert!(is_hashed("main-87469f6875372a67.css"));
+        // A hash with a leading zero is one digit shorter.
+        assert!(is_hashed("main-499bd0c9f48615e.css"));
         assert!(!is_hashed("anxun-service-worker.js"));
         assert!(!is_hashed("manifest.webmanifest"));
         assert!(!is_hashed("icon-192.png"));

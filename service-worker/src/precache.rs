@@ -88,7 +88,7 @@ impl Precache {
     }
 }
 
-/// Whether a file name carries Trunk's content hash (`name-<16 hex>.ext`, `_bg` before the
+/// Whether a file name carries Trunk's content hash (`name-<hex>.ext`, `_bg` before the
 /// extension for wasm): such a file is the same in every build that lists it, so an earlier
 /// build's cached copy can be reused instead of downloaded again.
 pub fn is_content_named(url: &str) -> bool {
@@ -96,7 +96,10 @@ pub fn is_content_named(url: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        // Trunk writes a 64-bit hash in hex without leading zeros: up to 16 digits.
+        .is_some_and(|(_, hash)| {
+            (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
 }
 
 #[cfg(test)]
@@ -147,6 +150,8 @@ mod tests {
     fn recognises_content_named_files() {
         assert!(is_content_named("/anxun-app-a0873f30c2ade22f_bg.wasm"));
         assert!(is_content_named("/main-87469f6875372a67.css"));
+        // A hash with a leading zero is one digit shorter.
+        assert!(is_content_named("/main-499bd0c9f48615e.css"));
         assert!(!is_content_named("/anxun-service-worker_bg.wasm"));
         assert!(!is_content_named("/index.html"));
         assert!(!is_content_named("/icons/icon-192.png"));

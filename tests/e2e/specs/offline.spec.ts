@@ -52,7 +52,7 @@ test('after one visit online, a cold start offline shows the app and a full insp
     const responses = record(fresh);
     await open(fresh, '/');
     await expect(fresh.getByRole('heading', { level: 1 })).toHaveText('今日工作');
-    const shellFiles = responses.filter((r) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(r.url()));
+    const shellFiles = responses.filter((r) => /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/.test(r.url()));
     expect(shellFiles.length).toBeGreaterThanOrEqual(3);
     for (const response of shellFiles) {
       expect(response.fromServiceWorker(), response.url()).toBe(true);
