@@ -1,7 +1,7 @@
 //! Administration: creating and listing users, importing the site registry (CSV and XLSX).
 
 use crate::{
-    helpers::{Backend, Options, TestApp, spawn},
+    helpers::{Backend, Options, TestApp, error, spawn},
     on_both_backends,
 };
 use anxun_domain::api::{
@@ -62,15 +62,6 @@ async fn import(
         .send()
         .await
         .unwrap()
-}
-
-/// Asserts an error response's status and code, and returns its message.
-async fn error(response: reqwest::Response, status: u16, code: &str) -> String {
-    let actual = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(actual, status, "{body}");
-    assert_eq!(body["code"], code, "{body}");
-    body["message"].as_str().unwrap().to_owned()
 }
 
 fn grid_scope() -> Value {

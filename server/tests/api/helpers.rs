@@ -192,6 +192,15 @@ impl Drop for TestApp {
     }
 }
 
+/// Asserts an error response's status and code, and returns its message.
+pub async fn error(response: reqwest::Response, status: u16, code: &str) -> String {
+    let actual = response.status();
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(actual, status, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    body["message"].as_str().unwrap().to_owned()
+}
+
 impl TestApp {
     /// Creates an inspector with this scope and starts a day-long session for them: their id
     /// and the session token.
@@ -201,11 +210,29 @@ impl TestApp {
         display_name: &str,
         scope: &anxun_domain::region::Scope,
     ) -> (anxun_domain::ids::UserId, String) {
+        self.signed_in(
+            username,
+            display_name,
+            anxun_domain::role::Role::Inspector,
+            scope,
+        )
+        .await
+    }
+
+    /// Creates a user with this role and scope and starts a day-long session for them: their
+    /// id and the session token.
+    pub async fn signed_in(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: anxun_domain::role::Role,
+        scope: &anxun_domain::region::Scope,
+    ) -> (anxun_domain::ids::UserId, String) {
         let id = anxun_server::accounts::create_user(
             &self.db,
             &anxun_server::accounts::Username::parse(username).unwrap(),
             display_name,
-            anxun_domain::role::Role::Inspector,
+            role,
             scope,
             "inspector-password-1",
             false,

@@ -26,41 +26,20 @@ async fn every_template_is_served_with_its_items() {
 
 mod publishing {
     use crate::{
-        helpers::{Backend, Options, TestApp, spawn},
+        helpers::{Backend, Options, TestApp, error, spawn},
         on_both_backends,
     };
     use anxun_domain::{
         api::{ADMIN_TEMPLATES_PATH, PullResponse, SYNC_PULL_PATH, TemplatesResponse},
-        ids::UserId,
         region::{RegionCode, Scope},
         role::Role,
         template::Template,
         templates::BUILTIN_FILES,
     };
-    use serde_json::Value;
 
     /// A user with a day-long session: the session token.
     async fn user(app: &TestApp, username: &str, role: Role, scope: &Scope) -> String {
-        let id: UserId = anxun_server::accounts::create_user(
-            &app.db,
-            &anxun_server::accounts::Username::parse(username).unwrap(),
-            username,
-            role,
-            scope,
-            "a-long-password-1",
-            false,
-        )
-        .await
-        .unwrap();
-        let (token, _) = anxun_server::auth::start_session(
-            &app.db,
-            id,
-            chrono::TimeDelta::days(1),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-        token.as_str().to_owned()
+        app.signed_in(username, username, role, scope).await.1
     }
 
     fn district(code: &str) -> Scope {
@@ -122,14 +101,6 @@ mod publishing {
                 return (cursor, templates);
             }
         }
-    }
-
-    async fn error(response: reqwest::Response, status: u16, code: &str) -> String {
-        let actual = response.status();
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(actual, status, "{body}");
-        assert_eq!(body["code"], code, "{body}");
-        body["message"].as_str().unwrap().to_owned()
     }
 
     async fn a_published_version_reaches_every_device_and_becomes_current(backend: Backend) {
