@@ -678,7 +678,12 @@ fn hazard_due_sql(
     let mut sql = Sql::default();
     let now = sql.param(Bind::Int(micros(now)));
     let f = filters(&mut sql, scope, query, true);
-    let mut condition = format!(" WHERE (due_from_us <= {now} OR overdue_after_us < {now}){f}");
+    // The second condition is the partial index's (migration 0008), written out so that
+    // SQLite uses it too.
+    let mut condition = format!(
+        " WHERE (due_from_us <= {now} OR overdue_after_us < {now}) \
+         AND (due_from_us IS NOT NULL OR overdue_after_us IS NOT NULL){f}"
+    );
     if let Some(p) = period {
         let from = sql.param(Bind::Int(p.from_us));
         let to = sql.param(Bind::Int(p.to_us));
@@ -850,16 +855,21 @@ impl Db {
         let (major_sql, major_binds) = open_major_sql(scope, query);
         let mut out = StatsTallies::default();
         on_pool!(self, pool => {
-            let rows = bind_all!(sqlx::query(&sums_sql), sums_binds).fetch_all(pool).await?;
-            for row in &rows {
+            // The four queries at once, each on a connection of its own.
+            let (sums, due, inspections, majors) = tokio::try_join!(
+                bind_all!(sqlx::query(&sums_sql), sums_binds).fetch_all(pool),
+                bind_all!(sqlx::query(&due_sql), due_binds).fetch_all(pool),
+                bind_all!(sqlx::query(&insp_sql), insp_binds).fetch_all(pool),
+                bind_all!(sqlx::query(&major_sql), major_binds).fetch_all(pool),
+            )?;
+            for row in &sums {
                 let mut columns = [0u64; 13];
                 for (i, slot) in columns.iter_mut().enumerate() {
                     *slot = to_u64(row.try_get(groups + i)?)?;
                 }
                 out.hazards.push((group_value(row, dimension, true)?, tally_from_columns(columns)));
             }
-            let rows = bind_all!(sqlx::query(&due_sql), due_binds).fetch_all(pool).await?;
-            for row in &rows {
+            for row in &due {
                 let tally = Tally {
                     due: to_u64(row.try_get(groups)?)?,
                     overdue: to_u64(row.try_get(groups + 1)?)?,
@@ -867,16 +877,14 @@ impl Db {
                 };
                 out.hazards.push((group_value(row, dimension, true)?, tally));
             }
-            let rows = bind_all!(sqlx::query(&insp_sql), insp_binds).fetch_all(pool).await?;
-            for row in &rows {
+            for row in &inspections {
                 let tally = Tally {
                     inspections: to_u64(row.try_get(inspection_groups)?)?,
                     ..Tally::default()
                 };
                 out.inspections.push((group_value(row, dimension, false)?, tally));
             }
-            let rows = bind_all!(sqlx::query(&major_sql), major_binds).fetch_all(pool).await?;
-            for row in &rows {
+            for row in &majors {
                 let from: i32 = row.try_get(0)?;
                 let until: Option<i32> = row.try_get(1)?;
                 let count: i64 = row.try_get(2)?;
