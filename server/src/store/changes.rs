@@ -59,25 +59,32 @@ pub struct Change {
 /// differs per backend (it runs inside [`super::on_pool!`]).
 macro_rules! append_changes {
     ($tx:expr, $changes:expr, $now:expr) => {
-        for change in $changes {
-            let seq: i64 = sqlx::query_scalar(
-                "UPDATE change_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
+        let changes: Vec<&$crate::store::changes::Change> = $changes.into_iter().collect();
+        if !changes.is_empty() {
+            // All the numbers at once: one write of the counter row per transaction.
+            let count = i64::try_from(changes.len())
+                .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;
+            let last: i64 = sqlx::query_scalar(
+                "UPDATE change_counter SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq",
             )
+            .bind(count)
             .fetch_one(&mut *$tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO change_log (seq, kind, record_id, district, street, grid, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(seq)
-            .bind(change.kind.code())
-            .bind(change.record)
-            .bind(change.region.district.as_str())
-            .bind(change.region.street.as_str())
-            .bind(change.region.grid.as_str())
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+            for (seq, change) in (last - count + 1..).zip(changes) {
+                sqlx::query(
+                    "INSERT INTO change_log (seq, kind, record_id, district, street, grid, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(seq)
+                .bind(change.kind.code())
+                .bind(change.record)
+                .bind(change.region.district.as_str())
+                .bind(change.region.street.as_str())
+                .bind(change.region.grid.as_str())
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+            }
         }
     };
 }

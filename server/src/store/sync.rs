@@ -1,7 +1,8 @@
 //! Pushed outbox entries: the device registry, the outcome of every entry (the audit log)
-//! and the records mutations write. Each entry is settled in one transaction: its outcome,
-//! its effect (if accepted), the change log rows that announce the effect to pulls
-//! ([`super::changes`]) and the device's advanced sequence number commit together.
+//! and the records mutations write. Entries are settled in batches, each in one transaction:
+//! every entry's outcome, its effect (if accepted), the change log rows that announce the
+//! effects to pulls ([`super::changes`]) and the device's advanced sequence number commit
+//! together ([`Db::push_entries`]).
 
 use super::{
     Db, StoreError,
@@ -37,6 +38,56 @@ pub enum EntryOutcome {
     /// The entry is the next one but references photos the store does not hold: nothing was
     /// done and the device's sequence did not advance (the client uploads them and retries).
     MissingPhotos(Vec<Sha256Hex>),
+}
+
+/// Entries settled in one transaction at most: a push of 200 entries holds the SQLite write
+/// gate for a few of these at a time, so that other devices' pushes are not kept waiting.
+pub const PUSH_CHUNK: usize = 50;
+
+/// One outbox entry to settle ([`Db::push_entries`]).
+#[derive(Debug)]
+pub struct EntryIn<'a> {
+    /// Its sequence number; `None`: the device's next one.
+    pub seq: Option<u64>,
+    pub mutation_id: MutationId,
+    /// The parsed mutation, or why it could not be read (rejected, so that it does not block
+    /// the outbox).
+    pub mutation: Result<&'a Mutation, String>,
+    /// The photos it references that the photo store lacks: if the entry is the next one,
+    /// they make it [`EntryOutcome::MissingPhotos`] (a duplicate stays a duplicate).
+    pub missing_photos: Vec<Sha256Hex>,
+}
+
+/// A `sync_mutations` row: mutation id, status, rejection code and message.
+type SettledRow = (uuid::Uuid, String, Option<String>, Option<String>);
+
+/// The outcome of an entry whose sequence number was settled before, from its
+/// `sync_mutations` row (none: settled before the audit log existed, so accepted).
+fn settled_before(
+    row: Option<SettledRow>,
+    seq: u64,
+    mutation_id: MutationId,
+) -> Result<EntryOutcome, StoreError> {
+    let Some((stored, status, code, message)) = row else {
+        return Ok(EntryOutcome::Duplicate);
+    };
+    if stored != mutation_id.as_uuid() {
+        return Ok(EntryOutcome::Rejected(Rejection::new(
+            RejectionCode::Invalid,
+            format!("sequence number {seq} was already used by mutation {stored}"),
+        )));
+    }
+    if status == "accepted" {
+        return Ok(EntryOutcome::Duplicate);
+    }
+    let code = code
+        .as_deref()
+        .and_then(RejectionCode::parse)
+        .ok_or_else(|| corrupt(format!("rejection without a known code at seq {seq}")))?;
+    Ok(EntryOutcome::Rejected(Rejection::new(
+        code,
+        message.unwrap_or_default(),
+    )))
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -84,12 +135,26 @@ pub struct AuditRow {
 
 impl Db {
     /// Registers the device for `user` if it is new, and answers its owner.
+    ///
+    /// A known device (every push but a device's first) is only read: no write, so no turn at
+    /// the SQLite write gate.
     pub async fn register_device(
         &self,
         device: DeviceId,
         user: UserId,
         now: DateTime<Utc>,
     ) -> Result<UserId, StoreError> {
+        const OWNER: &str = "SELECT user_id FROM devices WHERE id = $1";
+        let known: Option<uuid::Uuid> = on_pool!(self, pool => {
+            sqlx::query_scalar(OWNER)
+                .bind(device.as_uuid())
+                .fetch_optional(pool)
+                .await?
+        });
+        if let Some(owner) = known {
+            return Ok(UserId::from_uuid(owner));
+        }
+        let _turn = self.write_gate().await;
         let owner: uuid::Uuid = on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO devices (id, user_id, last_seq, created_at) VALUES ($1, $2, 0, $3) \
@@ -100,7 +165,7 @@ impl Db {
             .bind(now)
             .execute(pool)
             .await?;
-            sqlx::query_scalar("SELECT user_id FROM devices WHERE id = $1")
+            sqlx::query_scalar(OWNER)
                 .bind(device.as_uuid())
                 .fetch_one(pool)
                 .await?
@@ -164,12 +229,7 @@ impl Db {
         }))
     }
 
-    /// Settles one outbox entry in one transaction. `mutation` is the parsed mutation, or
-    /// why it could not be read (a rejection, so that it does not block the outbox).
-    /// `missing_photos`: the photos it references that the photo store lacks; if the entry is
-    /// the next one, they make it [`EntryOutcome::MissingPhotos`] (a duplicate stays a
-    /// duplicate). `seq` `None` settles the entry as the device's next one, whatever its
-    /// number (the console's actions, [`crate::sync::console_device`]).
+    /// Settles one outbox entry (see [`Db::push_entries`]).
     pub async fn push_entry(
         &self,
         pusher: &Pusher,
@@ -179,6 +239,39 @@ impl Db {
         missing_photos: &[Sha256Hex],
         now: DateTime<Utc>,
     ) -> Result<EntryOutcome, StoreError> {
+        let entry = EntryIn {
+            seq,
+            mutation_id,
+            mutation,
+            missing_photos: missing_photos.to_vec(),
+        };
+        let mut outcomes = self.push_entries(pusher, vec![entry], now).await?;
+        outcomes
+            .pop()
+            .ok_or_else(|| corrupt("no outcome for the entry"))
+    }
+
+    /// Settles a device's outbox entries in order, in one transaction: each entry's outcome,
+    /// its effect (if accepted), the change log rows that announce the effects to pulls
+    /// ([`super::changes`]) and the device's advanced sequence number commit together, or
+    /// nothing does (a database failure: the device pushes again and nothing was applied
+    /// twice). Each mutation is still decided on its own: a rejection writes only its outcome.
+    ///
+    /// Answers one outcome per entry up to and including the first [`EntryOutcome::Gap`] or
+    /// [`EntryOutcome::MissingPhotos`], which stops the push (the caller answers the rest).
+    /// An entry's `seq` `None` settles it as the device's next one, whatever its number (the
+    /// console's actions, [`crate::sync::console_device`]).
+    ///
+    /// One transaction per batch rather than per entry: the device row, the change counter and
+    /// the statements' shared pages are written once per batch instead of once per entry
+    /// (the throughput budget of issue 6). Callers bound the batch (the push route sends at
+    /// most [`PUSH_CHUNK`] entries at a time) so that other devices' pushes wait little.
+    pub async fn push_entries(
+        &self,
+        pusher: &Pusher,
+        entries: Vec<EntryIn<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EntryOutcome>, StoreError> {
         let device = pusher.device.as_uuid();
         let user = pusher.user.as_uuid();
         let _turn = self.write_gate().await;
@@ -189,285 +282,272 @@ impl Db {
                 .bind(device)
                 .execute(&mut *tx)
                 .await?;
-            let last: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
+            let stored_last: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
                 .bind(device)
                 .fetch_one(&mut *tx)
                 .await?;
-            let last = to_u64(last)?;
-            let seq = seq.unwrap_or(last + 1);
-            let seq_i = to_i64(seq)?;
-            if seq <= last {
-                let row = sqlx::query(
-                    "SELECT mutation_id, status, code, message FROM sync_mutations \
-                     WHERE device_id = $1 AND seq = $2",
+            let stored_last = to_u64(stored_last)?;
+            let mut last = stored_last;
+            let mut outcomes = Vec::with_capacity(entries.len());
+            // What the accepted mutations changed, for pulls (appended last, before commit).
+            let mut changes: Vec<Change> = Vec::new();
+            for EntryIn { seq, mutation_id, mutation, missing_photos } in entries {
+                let seq = seq.unwrap_or(last + 1);
+                let seq_i = to_i64(seq)?;
+                if seq <= last {
+                    let row: Option<SettledRow> = sqlx::query_as(
+                        "SELECT mutation_id, status, code, message FROM sync_mutations \
+                         WHERE device_id = $1 AND seq = $2",
+                    )
+                    .bind(device)
+                    .bind(seq_i)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    outcomes.push(settled_before(row, seq, mutation_id)?);
+                    continue;
+                }
+                if seq > last + 1 {
+                    outcomes.push(EntryOutcome::Gap { expected: last + 1 });
+                    break;
+                }
+                if !missing_photos.is_empty() {
+                    outcomes.push(EntryOutcome::MissingPhotos(missing_photos));
+                    break;
+                }
+
+                let op_name = mutation.as_ref().ok().map(|m| op(m));
+                // Photos an accepted mutation references, with the region of the record: who may
+                // read them ([`super::photo_access`]).
+                let mut photo_refs: Vec<(Sha256Hex, anxun_domain::region::RegionPath)> = Vec::new();
+                let referenced = mutation.as_ref().map(|m| m.photos()).unwrap_or_default();
+                let outcome: Result<(), Rejection> = match mutation {
+                    Err(reason) => Err(Rejection::new(RejectionCode::Invalid, reason)),
+                    Ok(Mutation::UpsertSite { site }) => {
+                        let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                            .bind(site.id().as_uuid())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        let existing: Option<Site> = existing.as_deref().map(from_json).transpose()?;
+                        let region = site.region();
+                        let known: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM regions WHERE (code = $1 AND level = 'district') \
+                             OR (code = $2 AND level = 'street' AND parent = $1) \
+                             OR (code = $3 AND level = 'grid' AND parent = $2)",
+                        )
+                        .bind(region.district.as_str())
+                        .bind(region.street.as_str())
+                        .bind(region.grid.as_str())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        match sync::check_upsert_site(pusher, site, existing.as_ref(), known == 3) {
+                            Err(rejection) => Err(rejection),
+                            Ok(()) => {
+                                write_site(&mut *tx, site, false, now).await?;
+                                // A site moved to another region leaves the old one: devices that
+                                // see only the old region drop it.
+                                if let Some(old) = existing.as_ref().filter(|old| old.region() != region) {
+                                    changes.push(Change {
+                                        kind: ChangeKind::SiteDeleted,
+                                        record: site.id().as_uuid(),
+                                        region: old.region().clone(),
+                                    });
+                                }
+                                changes.push(Change {
+                                    kind: ChangeKind::Site,
+                                    record: site.id().as_uuid(),
+                                    region: region.clone(),
+                                });
+                                Ok(())
+                            }
+                        }
+                    }
+                    Ok(Mutation::DeleteSite { site }) => {
+                        let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                            .bind(site.as_uuid())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        let existing: Option<Site> = existing.as_deref().map(from_json).transpose()?;
+                        let references: i64 = sqlx::query_scalar(
+                            "SELECT (SELECT COUNT(*) FROM inspections WHERE site_id = $1) \
+                             + (SELECT COUNT(*) FROM hazards WHERE site_id = $1)",
+                        )
+                        .bind(site.as_uuid())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        match sync::check_delete_site(pusher, existing.as_ref(), references) {
+                            Err(rejection) => Err(rejection),
+                            Ok(()) => {
+                                sqlx::query("DELETE FROM sites WHERE id = $1")
+                                    .bind(site.as_uuid())
+                                    .execute(&mut *tx)
+                                    .await?;
+                                let region = existing.as_ref().map(|old| old.region().clone()).ok_or_else(|| corrupt("site vanished"))?;
+                                changes.push(Change {
+                                    kind: ChangeKind::SiteDeleted,
+                                    record: site.as_uuid(),
+                                    region,
+                                });
+                                Ok(())
+                            }
+                        }
+                    }
+                    Ok(Mutation::SaveInspection { inspection }) => {
+                        let site_doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                            .bind(inspection.site.as_uuid())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        let site: Option<Site> = site_doc.as_deref().map(from_json).transpose()?;
+                        let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM inspections WHERE id = $1")
+                            .bind(inspection.id.as_uuid())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        let existing: Option<Inspection> = existing.as_deref().map(from_json).transpose()?;
+                        match sync::check_save_inspection(pusher, inspection, site.as_ref(), existing.as_ref()) {
+                            Err(rejection) => Err(rejection),
+                            Ok(InspectionWrite::Unchanged) => Ok(()),
+                            Ok(InspectionWrite::Store) => {
+                                let region = site.as_ref().map(|s| s.region().clone()).ok_or_else(|| corrupt("site vanished"))?;
+                                let status = match inspection.status {
+                                    InspectionStatus::Draft => "draft",
+                                    InspectionStatus::Completed => "completed",
+                                };
+                                sqlx::query(
+                                    "INSERT INTO inspections (id, site_id, district, street, grid, status, started_at, doc, created_at, updated_at) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+                                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, \
+                                     doc = excluded.doc, updated_at = excluded.updated_at",
+                                )
+                                .bind(inspection.id.as_uuid())
+                                .bind(inspection.site.as_uuid())
+                                .bind(region.district.as_str())
+                                .bind(region.street.as_str())
+                                .bind(region.grid.as_str())
+                                .bind(status)
+                                .bind(inspection.started_at)
+                                .bind(to_json(&**inspection)?)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?;
+                                super::stats::write_inspection_facts!(tx, inspection, &region);
+                                for photo in &referenced {
+                                    photo_refs.push((photo.clone(), region.clone()));
+                                }
+                                Ok(())
+                            }
+                        }
+                    }
+                    Ok(Mutation::HazardEvent { event }) => {
+                        // One hazard's events one at a time: on PostgreSQL the row lock is held
+                        // until commit, and the history read below then holds every event
+                        // committed before (read committed reads anew per statement), so the next
+                        // position is free. Without it, two events arriving together took the
+                        // same position and one failed. (SQLite has one writer at a time.)
+                        sqlx::query("UPDATE hazards SET updated_at = updated_at WHERE id = $1")
+                            .bind(event.hazard.as_uuid())
+                            .execute(&mut *tx)
+                            .await?;
+                        let docs: Vec<String> = sqlx::query_scalar(
+                            "SELECT doc FROM hazard_events WHERE hazard_id = $1 ORDER BY position",
+                        )
+                        .bind(event.hazard.as_uuid())
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        let history: Vec<HazardEvent> =
+                            docs.iter().map(|doc| from_json(doc)).collect::<Result<_, _>>()?;
+                        let report_site = match &event.action {
+                            anxun_domain::hazard::HazardAction::Report(new) if history.is_empty() => {
+                                let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                                    .bind(new.site.as_uuid())
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                                doc.as_deref().map(from_json::<Site>).transpose()?
+                            }
+                            _ => None,
+                        };
+                        match sync::apply_hazard_event(pusher, event, report_site.as_ref(), &history) {
+                            Err(rejection) => Err(rejection),
+                            Ok(None) => Ok(()),
+                            Ok(Some(applied)) => {
+                                let hazard = &applied.hazard;
+                                let details = hazard.details();
+                                let region = &details.region;
+                                write_hazard!(tx, hazard, now);
+                                sqlx::query(
+                                    "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                )
+                                .bind(applied.event.id.as_uuid())
+                                .bind(hazard.id().as_uuid())
+                                .bind(i64::try_from(history.len()).map_err(corrupt)?)
+                                .bind(to_json(&applied.event)?)
+                                .bind(user)
+                                .bind(device)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?;
+                                changes.push(Change {
+                                    kind: ChangeKind::HazardEvent,
+                                    record: applied.event.id.as_uuid(),
+                                    region: region.clone(),
+                                });
+                                for photo in &referenced {
+                                    photo_refs.push((photo.clone(), region.clone()));
+                                }
+                                Ok(())
+                            }
+                        }
+                    }
+                };
+
+                let (status, code, message) = match &outcome {
+                    Ok(()) => ("accepted", None, None),
+                    Err(rejection) => ("rejected", Some(rejection.code.code()), Some(rejection.message.as_str())),
+                };
+                sqlx::query(
+                    "INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, received_at, op, status, code, message) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(device)
                 .bind(seq_i)
-                .fetch_optional(&mut *tx)
+                .bind(mutation_id.as_uuid())
+                .bind(user)
+                .bind(now)
+                .bind(op_name)
+                .bind(status)
+                .bind(code)
+                .bind(message)
+                .execute(&mut *tx)
                 .await?;
-                tx.rollback().await?;
-                let Some(row) = row else {
-                    return Ok(EntryOutcome::Duplicate);
-                };
-                let stored: uuid::Uuid = row.try_get(0)?;
-                if stored != mutation_id.as_uuid() {
-                    return Ok(EntryOutcome::Rejected(Rejection::new(
-                        RejectionCode::Invalid,
-                        format!("sequence number {seq} was already used by mutation {stored}"),
-                    )));
-                }
-                let status: String = row.try_get(1)?;
-                if status == "accepted" {
-                    return Ok(EntryOutcome::Duplicate);
-                }
-                let code: Option<String> = row.try_get(2)?;
-                let code = code
-                    .as_deref()
-                    .and_then(RejectionCode::parse)
-                    .ok_or_else(|| corrupt(format!("rejection without a known code at seq {seq}")))?;
-                let message: Option<String> = row.try_get(3)?;
-                return Ok(EntryOutcome::Rejected(Rejection::new(
-                    code,
-                    message.unwrap_or_default(),
-                )));
-            }
-            if seq > last + 1 {
-                tx.rollback().await?;
-                return Ok(EntryOutcome::Gap { expected: last + 1 });
-            }
-            if !missing_photos.is_empty() {
-                tx.rollback().await?;
-                return Ok(EntryOutcome::MissingPhotos(missing_photos.to_vec()));
-            }
-
-            let op_name = mutation.as_ref().ok().map(|m| op(m));
-            // What an accepted mutation changed, for pulls (appended last, before commit).
-            let mut changes: Vec<Change> = Vec::new();
-            // Photos an accepted mutation references, with the region of the record: who may
-            // read them ([`super::photo_access`]).
-            let mut photo_refs: Vec<(Sha256Hex, anxun_domain::region::RegionPath)> = Vec::new();
-            let referenced = mutation.as_ref().map(|m| m.photos()).unwrap_or_default();
-            let outcome: Result<(), Rejection> = match mutation {
-                Err(reason) => Err(Rejection::new(RejectionCode::Invalid, reason)),
-                Ok(Mutation::UpsertSite { site }) => {
-                    let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
-                        .bind(site.id().as_uuid())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let existing: Option<Site> = existing.as_deref().map(from_json).transpose()?;
-                    let region = site.region();
-                    let known: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM regions WHERE (code = $1 AND level = 'district') \
-                         OR (code = $2 AND level = 'street' AND parent = $1) \
-                         OR (code = $3 AND level = 'grid' AND parent = $2)",
+                for (hash, region) in &photo_refs {
+                    sqlx::query(
+                        "INSERT INTO photo_refs (hash, district, street, grid) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (hash, district, street, grid) DO NOTHING",
                     )
+                    .bind(hash.as_str())
                     .bind(region.district.as_str())
                     .bind(region.street.as_str())
                     .bind(region.grid.as_str())
-                    .fetch_one(&mut *tx)
+                    .execute(&mut *tx)
                     .await?;
-                    match sync::check_upsert_site(pusher, site, existing.as_ref(), known == 3) {
-                        Err(rejection) => Err(rejection),
-                        Ok(()) => {
-                            write_site(&mut *tx, site, false, now).await?;
-                            // A site moved to another region leaves the old one: devices that
-                            // see only the old region drop it.
-                            if let Some(old) = existing.as_ref().filter(|old| old.region() != region) {
-                                changes.push(Change {
-                                    kind: ChangeKind::SiteDeleted,
-                                    record: site.id().as_uuid(),
-                                    region: old.region().clone(),
-                                });
-                            }
-                            changes.push(Change {
-                                kind: ChangeKind::Site,
-                                record: site.id().as_uuid(),
-                                region: region.clone(),
-                            });
-                            Ok(())
-                        }
-                    }
                 }
-                Ok(Mutation::DeleteSite { site }) => {
-                    let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
-                        .bind(site.as_uuid())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let existing: Option<Site> = existing.as_deref().map(from_json).transpose()?;
-                    let references: i64 = sqlx::query_scalar(
-                        "SELECT (SELECT COUNT(*) FROM inspections WHERE site_id = $1) \
-                         + (SELECT COUNT(*) FROM hazards WHERE site_id = $1)",
-                    )
-                    .bind(site.as_uuid())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    match sync::check_delete_site(pusher, existing.as_ref(), references) {
-                        Err(rejection) => Err(rejection),
-                        Ok(()) => {
-                            sqlx::query("DELETE FROM sites WHERE id = $1")
-                                .bind(site.as_uuid())
-                                .execute(&mut *tx)
-                                .await?;
-                            let region = existing.as_ref().map(|old| old.region().clone()).ok_or_else(|| corrupt("site vanished"))?;
-                            changes.push(Change {
-                                kind: ChangeKind::SiteDeleted,
-                                record: site.as_uuid(),
-                                region,
-                            });
-                            Ok(())
-                        }
-                    }
-                }
-                Ok(Mutation::SaveInspection { inspection }) => {
-                    let site_doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
-                        .bind(inspection.site.as_uuid())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let site: Option<Site> = site_doc.as_deref().map(from_json).transpose()?;
-                    let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM inspections WHERE id = $1")
-                        .bind(inspection.id.as_uuid())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let existing: Option<Inspection> = existing.as_deref().map(from_json).transpose()?;
-                    match sync::check_save_inspection(pusher, inspection, site.as_ref(), existing.as_ref()) {
-                        Err(rejection) => Err(rejection),
-                        Ok(InspectionWrite::Unchanged) => Ok(()),
-                        Ok(InspectionWrite::Store) => {
-                            let region = site.as_ref().map(|s| s.region().clone()).ok_or_else(|| corrupt("site vanished"))?;
-                            let status = match inspection.status {
-                                InspectionStatus::Draft => "draft",
-                                InspectionStatus::Completed => "completed",
-                            };
-                            sqlx::query(
-                                "INSERT INTO inspections (id, site_id, district, street, grid, status, started_at, doc, created_at, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-                                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, \
-                                 doc = excluded.doc, updated_at = excluded.updated_at",
-                            )
-                            .bind(inspection.id.as_uuid())
-                            .bind(inspection.site.as_uuid())
-                            .bind(region.district.as_str())
-                            .bind(region.street.as_str())
-                            .bind(region.grid.as_str())
-                            .bind(status)
-                            .bind(inspection.started_at)
-                            .bind(to_json(&**inspection)?)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                            super::stats::write_inspection_facts!(tx, inspection, &region);
-                            for photo in &referenced {
-                                photo_refs.push((photo.clone(), region.clone()));
-                            }
-                            Ok(())
-                        }
-                    }
-                }
-                Ok(Mutation::HazardEvent { event }) => {
-                    // One hazard's events one at a time: on PostgreSQL the row lock is held
-                    // until commit, and the history read below then holds every event
-                    // committed before (read committed reads anew per statement), so the next
-                    // position is free. Without it, two events arriving together took the
-                    // same position and one failed. (SQLite has one writer at a time.)
-                    sqlx::query("UPDATE hazards SET updated_at = updated_at WHERE id = $1")
-                        .bind(event.hazard.as_uuid())
-                        .execute(&mut *tx)
-                        .await?;
-                    let docs: Vec<String> = sqlx::query_scalar(
-                        "SELECT doc FROM hazard_events WHERE hazard_id = $1 ORDER BY position",
-                    )
-                    .bind(event.hazard.as_uuid())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    let history: Vec<HazardEvent> =
-                        docs.iter().map(|doc| from_json(doc)).collect::<Result<_, _>>()?;
-                    let report_site = match &event.action {
-                        anxun_domain::hazard::HazardAction::Report(new) if history.is_empty() => {
-                            let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
-                                .bind(new.site.as_uuid())
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                            doc.as_deref().map(from_json::<Site>).transpose()?
-                        }
-                        _ => None,
-                    };
-                    match sync::apply_hazard_event(pusher, event, report_site.as_ref(), &history) {
-                        Err(rejection) => Err(rejection),
-                        Ok(None) => Ok(()),
-                        Ok(Some(applied)) => {
-                            let hazard = &applied.hazard;
-                            let details = hazard.details();
-                            let region = &details.region;
-                            write_hazard!(tx, hazard, now);
-                            sqlx::query(
-                                "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                            )
-                            .bind(applied.event.id.as_uuid())
-                            .bind(hazard.id().as_uuid())
-                            .bind(i64::try_from(history.len()).map_err(corrupt)?)
-                            .bind(to_json(&applied.event)?)
-                            .bind(user)
-                            .bind(device)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                            changes.push(Change {
-                                kind: ChangeKind::HazardEvent,
-                                record: applied.event.id.as_uuid(),
-                                region: region.clone(),
-                            });
-                            for photo in &referenced {
-                                photo_refs.push((photo.clone(), region.clone()));
-                            }
-                            Ok(())
-                        }
-                    }
-                }
-            };
-
-            let (status, code, message) = match &outcome {
-                Ok(()) => ("accepted", None, None),
-                Err(rejection) => ("rejected", Some(rejection.code.code()), Some(rejection.message.as_str())),
-            };
-            sqlx::query(
-                "INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, received_at, op, status, code, message) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(device)
-            .bind(seq_i)
-            .bind(mutation_id.as_uuid())
-            .bind(user)
-            .bind(now)
-            .bind(op_name)
-            .bind(status)
-            .bind(code)
-            .bind(message)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE devices SET last_seq = $2 WHERE id = $1")
-                .bind(device)
-                .bind(seq_i)
-                .execute(&mut *tx)
-                .await?;
-            for (hash, region) in &photo_refs {
-                sqlx::query(
-                    "INSERT INTO photo_refs (hash, district, street, grid) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (hash, district, street, grid) DO NOTHING",
-                )
-                .bind(hash.as_str())
-                .bind(region.district.as_str())
-                .bind(region.street.as_str())
-                .bind(region.grid.as_str())
-                .execute(&mut *tx)
-                .await?;
+                last = seq;
+                outcomes.push(match outcome {
+                    Ok(()) => EntryOutcome::Accepted,
+                    Err(rejection) => EntryOutcome::Rejected(rejection),
+                });
             }
-            append_changes!(tx, &changes, now);
-            tx.commit().await?;
-            Ok(match outcome {
-                Ok(()) => EntryOutcome::Accepted,
-                Err(rejection) => EntryOutcome::Rejected(rejection),
-            })
+            if last != stored_last {
+                sqlx::query("UPDATE devices SET last_seq = $2 WHERE id = $1")
+                    .bind(device)
+                    .bind(to_i64(last)?)
+                    .execute(&mut *tx)
+                    .await?;
+                append_changes!(tx, &changes, now);
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            Ok(outcomes)
         })
     }
 }

@@ -1,6 +1,7 @@
 //! `POST /api/sync/push`: a device's outbox entries in, one result per entry out.
 //!
-//! Entries are settled in order, each in its own transaction ([`crate::store::Db::push_entry`]):
+//! Entries are settled in order, up to [`PUSH_CHUNK`] in one transaction
+//! ([`crate::store::Db::push_entries`]):
 //! an entry already settled is a `duplicate` (or its earlier rejection again), the next one is
 //! applied or rejected (both final, both advance the device's sequence), and one beyond the
 //! next is a `gap` that stops the push: it and every later entry answer `gap`.
@@ -15,7 +16,7 @@ use crate::{
     auth::AuthUser,
     error::{ApiError, ErrorBody},
     state::AppState,
-    store::sync::EntryOutcome,
+    store::sync::{EntryIn, EntryOutcome, PUSH_CHUNK},
     sync::Pusher,
 };
 use anxun_domain::{
@@ -93,75 +94,100 @@ pub async fn post(
         scope: user.scope.clone(),
         device: body.device,
     };
-    let mut results = Vec::with_capacity(body.entries.len());
-    let mut gap = None;
+    // Every entry read, and the photos each lacks looked up, before the database is touched.
+    let mut parsed = Vec::with_capacity(body.entries.len());
     for entry in body.entries {
-        let result = |status| PushResult {
-            seq: entry.seq,
-            mutation_id: entry.mutation_id,
-            status,
-            code: None,
-            message: None,
-            expected: None,
-            photos: Vec::new(),
-        };
-        if let Some(expected) = gap {
-            results.push(PushResult {
-                expected: Some(expected),
-                ..result(PushStatus::Gap)
-            });
-            continue;
-        }
         let mutation = serde_json::from_value::<Mutation>(entry.mutation)
             .map_err(|e| format!("the mutation cannot be read: {e}"));
         let missing = match &mutation {
             Ok(mutation) => state.photos.missing(&mutation.photos()).await?,
             Err(_) => Vec::new(),
         };
-        let outcome = state
-            .db
-            .push_entry(
-                &pusher,
-                Some(entry.seq),
-                entry.mutation_id,
-                mutation.as_ref().map_err(Clone::clone),
-                &missing,
-                Utc::now(),
-            )
-            .await?;
-        results.push(match outcome {
-            EntryOutcome::Accepted => result(PushStatus::Accepted),
-            EntryOutcome::Duplicate => result(PushStatus::Duplicate),
-            EntryOutcome::Rejected(rejection) => PushResult {
-                code: Some(rejection.code),
-                message: Some(rejection.message),
-                ..result(PushStatus::Rejected)
-            },
-            EntryOutcome::MissingPhotos(photos) => {
-                gap = Some(entry.seq);
-                let list = photos
-                    .iter()
-                    .map(|hash| hash.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                PushResult {
-                    code: Some(RejectionCode::MissingPhoto),
-                    message: Some(format!("upload the photos first, then push again: {list}")),
-                    photos,
-                    ..result(PushStatus::MissingPhoto)
-                }
-            }
-            EntryOutcome::Gap { expected } => {
-                gap = Some(expected);
-                PushResult {
-                    expected: Some(expected),
-                    ..result(PushStatus::Gap)
-                }
-            }
+        parsed.push((entry.seq, entry.mutation_id, mutation, missing));
+    }
+    let mut results = Vec::with_capacity(parsed.len());
+    let mut gap = None;
+    for chunk in parsed.chunks(PUSH_CHUNK) {
+        if gap.is_some() {
+            break;
+        }
+        let entries = chunk
+            .iter()
+            .map(|(seq, mutation_id, mutation, missing)| EntryIn {
+                seq: Some(*seq),
+                mutation_id: *mutation_id,
+                mutation: mutation.as_ref().map_err(Clone::clone),
+                missing_photos: missing.clone(),
+            })
+            .collect();
+        let outcomes = state.db.push_entries(&pusher, entries, Utc::now()).await?;
+        for ((seq, mutation_id, _, _), outcome) in chunk.iter().zip(outcomes) {
+            results.push(result(*seq, *mutation_id, outcome, &mut gap));
+        }
+    }
+    // After a gap or missing photos, every later entry waits for the one expected.
+    for (seq, mutation_id, _, _) in &parsed[results.len()..] {
+        results.push(PushResult {
+            expected: gap,
+            ..result_with(*seq, *mutation_id, PushStatus::Gap)
         });
     }
     let last_seq = state.db.device_last_seq(body.device).await?;
     Ok(Json(PushResponse { results, last_seq }))
+}
+
+/// A result with `status` and nothing else.
+fn result_with(seq: u64, mutation_id: MutationId, status: PushStatus) -> PushResult {
+    PushResult {
+        seq,
+        mutation_id,
+        status,
+        code: None,
+        message: None,
+        expected: None,
+        photos: Vec::new(),
+    }
+}
+
+/// The result of one settled entry; a gap or missing photos set `gap` to the sequence number
+/// expected next.
+fn result(
+    seq: u64,
+    mutation_id: MutationId,
+    outcome: EntryOutcome,
+    gap: &mut Option<u64>,
+) -> PushResult {
+    let result = |status| result_with(seq, mutation_id, status);
+    match outcome {
+        EntryOutcome::Accepted => result(PushStatus::Accepted),
+        EntryOutcome::Duplicate => result(PushStatus::Duplicate),
+        EntryOutcome::Rejected(rejection) => PushResult {
+            code: Some(rejection.code),
+            message: Some(rejection.message),
+            ..result(PushStatus::Rejected)
+        },
+        EntryOutcome::MissingPhotos(photos) => {
+            *gap = Some(seq);
+            let list = photos
+                .iter()
+                .map(|hash| hash.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            PushResult {
+                code: Some(RejectionCode::MissingPhoto),
+                message: Some(format!("upload the photos first, then push again: {list}")),
+                photos,
+                ..result(PushStatus::MissingPhoto)
+            }
+        }
+        EntryOutcome::Gap { expected } => {
+            *gap = Some(expected);
+            PushResult {
+                expected: Some(expected),
+                ..result(PushStatus::Gap)
+            }
+        }
+    }
 }
 
 /// At most [`MAX_PUSH_ENTRIES`], sequence numbers from 1, strictly increasing.
