@@ -70,20 +70,25 @@ macro_rules! append_changes {
             .bind(count)
             .fetch_one(&mut *$tx)
             .await?;
-            for (seq, change) in (last - count + 1..).zip(changes) {
-                sqlx::query(
-                    "INSERT INTO change_log (seq, kind, record_id, district, street, grid, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(seq)
-                .bind(change.kind.code())
-                .bind(change.record)
-                .bind(change.region.district.as_str())
-                .bind(change.region.street.as_str())
-                .bind(change.region.grid.as_str())
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
+            let numbered: Vec<(i64, &$crate::store::changes::Change)> =
+                (last - count + 1..).zip(changes).collect();
+            for rows in numbered.chunks($crate::store::ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO change_log (seq, kind, record_id, district, street, grid, created_at) VALUES {}",
+                    $crate::store::values_sql(rows.len(), 7)
+                );
+                let mut insert = sqlx::query(&sql);
+                for (seq, change) in rows {
+                    insert = insert
+                        .bind(*seq)
+                        .bind(change.kind.code())
+                        .bind(change.record)
+                        .bind(change.region.district.as_str())
+                        .bind(change.region.street.as_str())
+                        .bind(change.region.grid.as_str())
+                        .bind($now);
+                }
+                insert.execute(&mut *$tx).await?;
             }
         }
     };

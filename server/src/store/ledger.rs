@@ -6,7 +6,11 @@
 //! Every read takes the caller's [`Scope`] and filters on it in SQL (`scope_filter`): a row
 //! outside the scope is never read.
 
-use super::{Db, StoreError, on_pool, pull::scope_filter};
+use super::{
+    Db, StoreError, on_pool,
+    pull::scope_filter,
+    stats::{CellDeltas, flush_cells},
+};
 use crate::ledger::{LEDGER_VERSION, ledger_item};
 use anxun_domain::{
     api::ledger::{
@@ -31,7 +35,7 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 /// place a `hazards` row is written. A macro because the transaction's type differs per
 /// backend (it runs inside [`super::on_pool!`]).
 macro_rules! write_hazard {
-    ($tx:expr, $hazard:expr, $now:expr) => {{
+    ($tx:expr, $hazard:expr, $now:expr, $cells:expr) => {{
         let hazard: &anxun_domain::hazard::Hazard = $hazard;
         let details = hazard.details();
         let region = &details.region;
@@ -81,7 +85,7 @@ macro_rules! write_hazard {
         .execute(&mut *$tx)
         .await?;
         // The statistics facts of the same hazard (migration 0006).
-        $crate::store::stats::write_hazard_facts!($tx, hazard);
+        $crate::store::stats::write_hazard_facts!($tx, hazard, $cells);
     }};
 }
 pub(crate) use write_hazard;
@@ -353,7 +357,9 @@ impl Db {
                 let hazard = Hazard::replay(&events).map_err(corrupt)?;
                 on_pool!(self, pool => {
                     let mut tx = pool.begin().await?;
-                    write_hazard!(tx, &hazard, now);
+                    let mut cells = CellDeltas::default();
+                    write_hazard!(tx, &hazard, now, cells);
+                    flush_cells!(tx, cells);
                     tx.commit().await?;
                 });
                 rebuilt += 1;

@@ -5,7 +5,8 @@
 //! Writing: the push path calls [`write_hazard_facts!`] after each write of a hazard's
 //! projection and [`write_inspection_facts!`] after each write of an inspection, in the same
 //! transaction. The record's row in `hazard_stats` / `inspection_stats` is replaced and its
-//! cell gets the difference (old cell minus, new cell plus; in key order, so that two
+//! cell gets the difference (old cell minus, new cell plus), gathered in a [`CellDeltas`] and
+//! written by [`flush_cells!`] before commit, once per cell and in key order (so that two
 //! transactions never wait for each other's cells in opposite orders).
 //!
 //! Reading ([`Db::stats_tallies`]): SQL only sums columns the domain filled in. The
@@ -133,6 +134,50 @@ pub struct CellKey {
     pub area: String,
     pub severity: String,
     pub month: i32,
+}
+
+/// The key of an `inspection_cells` row: district, street, grid, area, month.
+pub type InspectionCellKey = (String, String, String, String, i32);
+
+/// What the records written in one transaction add to the cells, gathered while they are
+/// written and applied by [`flush_cells!`] once per cell before commit: a push of many
+/// findings of one site updates its cell once instead of once per finding. Kept in key order
+/// (two transactions never wait for each other's cells in opposite orders).
+#[derive(Debug, Default)]
+pub struct CellDeltas {
+    pub hazards: std::collections::BTreeMap<CellKey, [i64; 13]>,
+    pub inspections: std::collections::BTreeMap<InspectionCellKey, i64>,
+}
+
+impl CellDeltas {
+    /// Adds a hazard's [`cell_deltas`].
+    pub fn add_hazard(&mut self, deltas: Vec<(CellKey, [i64; 13])>) {
+        for (key, delta) in deltas {
+            let sum = self.hazards.entry(key).or_insert([0; 13]);
+            for (s, d) in sum.iter_mut().zip(delta) {
+                *s += d;
+            }
+        }
+    }
+
+    /// Adds `n` inspections to a cell.
+    pub fn add_inspections(&mut self, key: InspectionCellKey, n: i64) {
+        *self.inspections.entry(key).or_insert(0) += n;
+    }
+
+    /// Takes the non-zero deltas out, in key order.
+    #[allow(clippy::type_complexity)]
+    pub fn take(&mut self) -> (Vec<(CellKey, [i64; 13])>, Vec<(InspectionCellKey, i64)>) {
+        let hazards = std::mem::take(&mut self.hazards)
+            .into_iter()
+            .filter(|(_, d)| d.iter().any(|&n| n != 0))
+            .collect();
+        let inspections = std::mem::take(&mut self.inspections)
+            .into_iter()
+            .filter(|(_, n)| *n != 0)
+            .collect();
+        (hazards, inspections)
+    }
 }
 
 /// A hazard's row of `hazard_stats`.
@@ -288,7 +333,7 @@ fn add_to_cell_sql() -> String {
 /// wherever the projection is written. A macro because the transaction's type differs per
 /// backend (it runs inside [`super::on_pool!`]).
 macro_rules! write_hazard_facts {
-    ($tx:expr, $hazard:expr) => {{
+    ($tx:expr, $hazard:expr, $cells:expr) => {{
         let hazard: &anxun_domain::hazard::Hazard = $hazard;
         let row = $crate::store::stats::HazardRow::of(hazard)?;
         let id = hazard.id().as_uuid();
@@ -319,7 +364,20 @@ macro_rules! write_hazard_facts {
             .bind(row.major_until)
             .execute(&mut *$tx)
             .await?;
-        for (key, delta) in $crate::store::stats::cell_deltas(old, (&row.cell, &row.facts)) {
+        $cells.add_hazard($crate::store::stats::cell_deltas(
+            old,
+            (&row.cell, &row.facts),
+        ));
+    }};
+}
+pub(crate) use write_hazard_facts;
+
+/// Applies the gathered [`CellDeltas`] `$cells` inside the open transaction `$tx`: one
+/// statement per cell. Call it before `commit` of every transaction that wrote facts.
+macro_rules! flush_cells {
+    ($tx:expr, $cells:expr) => {{
+        let (hazard_cells, inspection_cells) = $cells.take();
+        for (key, delta) in hazard_cells {
             let mut add = sqlx::query(&$crate::store::stats::ADD_TO_CELL)
                 .bind(key.district)
                 .bind(key.street)
@@ -332,9 +390,24 @@ macro_rules! write_hazard_facts {
             }
             add.execute(&mut *$tx).await?;
         }
+        for ((district, street, grid, area, month), n) in inspection_cells {
+            sqlx::query(
+                "INSERT INTO inspection_cells (district, street, grid, area, month, inspections) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (district, street, grid, area, month) \
+                 DO UPDATE SET inspections = inspection_cells.inspections + excluded.inspections",
+            )
+            .bind(district)
+            .bind(street)
+            .bind(grid)
+            .bind(area)
+            .bind(month)
+            .bind(n)
+            .execute(&mut *$tx)
+            .await?;
+        }
     }};
 }
-pub(crate) use write_hazard_facts;
+pub(crate) use flush_cells;
 
 /// Reads `district, street, grid, area, severity, month, <facts>` from a row.
 pub fn read_cell_row<R: Row>(row: &R) -> Result<(CellKey, [i64; 13]), StoreError>
@@ -422,7 +495,7 @@ impl InspectionRow {
 /// Writes an inspection's statistics facts inside the open transaction `$tx`: `$inspection`
 /// as just written to `inspections`, `$region` its site's region.
 macro_rules! write_inspection_facts {
-    ($tx:expr, $inspection:expr, $region:expr) => {{
+    ($tx:expr, $inspection:expr, $region:expr, $cells:expr) => {{
         let inspection: &anxun_domain::inspection::Inspection = $inspection;
         let id = inspection.id.as_uuid();
         let old = sqlx::query(
@@ -431,7 +504,6 @@ macro_rules! write_inspection_facts {
         .bind(id)
         .fetch_optional(&mut *$tx)
         .await?;
-        let mut cells: Vec<((String, String, String, String, i32), i64)> = Vec::new();
         if let Some(old) = old {
             let key: (String, String, String, String, i32) = (
                 old.try_get(0)?,
@@ -441,7 +513,7 @@ macro_rules! write_inspection_facts {
                 old.try_get(4)?,
             );
             let n: i64 = old.try_get(5)?;
-            cells.push((key, -n));
+            $cells.add_inspections(key, -n);
             sqlx::query("DELETE FROM inspection_stats WHERE inspection_id = $1")
                 .bind(id)
                 .execute(&mut *$tx)
@@ -463,27 +535,7 @@ macro_rules! write_inspection_facts {
             .execute(&mut *$tx)
             .await?;
             let key = (row.district, row.street, row.grid, row.area, row.month);
-            match cells.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, n)) => *n += row.inspections,
-                None => cells.push((key, row.inspections)),
-            }
-        }
-        cells.retain(|(_, n)| *n != 0);
-        cells.sort();
-        for ((district, street, grid, area, month), n) in cells {
-            sqlx::query(
-                "INSERT INTO inspection_cells (district, street, grid, area, month, inspections) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (district, street, grid, area, month) \
-                 DO UPDATE SET inspections = inspection_cells.inspections + excluded.inspections",
-            )
-            .bind(district)
-            .bind(street)
-            .bind(grid)
-            .bind(area)
-            .bind(month)
-            .bind(n)
-            .execute(&mut *$tx)
-            .await?;
+            $cells.add_inspections(key, row.inspections);
         }
     }};
 }
@@ -925,9 +977,11 @@ impl Db {
             }
             on_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
+                let mut cells = CellDeltas::default();
                 for hazard in &hazards {
-                    write_hazard_facts!(tx, hazard);
+                    write_hazard_facts!(tx, hazard, cells);
                 }
+                flush_cells!(tx, cells);
                 tx.commit().await?;
             });
             filled += hazards.len() as u64;
@@ -964,9 +1018,11 @@ impl Db {
             }
             on_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
+                let mut cells = CellDeltas::default();
                 for (inspection, region) in &inspections {
-                    write_inspection_facts!(tx, inspection, region);
+                    write_inspection_facts!(tx, inspection, region, cells);
                 }
+                flush_cells!(tx, cells);
                 tx.commit().await?;
             });
             filled += (inspections.len() - unknown.len()) as u64;

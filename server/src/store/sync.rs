@@ -12,6 +12,7 @@ use super::{
     sites::write_site,
 };
 use crate::sync::{self, InspectionWrite, Pusher, Rejection};
+use anxun_domain::region::RegionPath;
 use anxun_domain::{
     api::RejectionCode,
     hazard::HazardEvent,
@@ -23,6 +24,7 @@ use anxun_domain::{
 };
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// How one entry was settled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +90,17 @@ fn settled_before(
         code,
         message.unwrap_or_default(),
     )))
+}
+
+/// A `sync_mutations` row to write at the end of a batch (the device, user and time are the
+/// batch's).
+struct AuditInsert {
+    seq: i64,
+    mutation_id: uuid::Uuid,
+    op: Option<&'static str>,
+    status: &'static str,
+    code: Option<&'static str>,
+    message: Option<String>,
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -274,6 +287,8 @@ impl Db {
     ) -> Result<Vec<EntryOutcome>, StoreError> {
         let device = pusher.device.as_uuid();
         let user = pusher.user.as_uuid();
+        // PostgreSQL runs writers at once: a hazard's row is locked before its history is read.
+        let lock_hazard_rows = matches!(self, Db::Postgres(_));
         let _turn = self.write_gate().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -291,6 +306,13 @@ impl Db {
             let mut outcomes = Vec::with_capacity(entries.len());
             // What the accepted mutations changed, for pulls (appended last, before commit).
             let mut changes: Vec<Change> = Vec::new();
+            // What they add to the statistics cells, the audit rows and the photo references:
+            // written once per batch, before commit (fewer statements: issue 6's throughput).
+            let mut cells = super::stats::CellDeltas::default();
+            let mut audit: Vec<AuditInsert> = Vec::new();
+            let mut photo_refs: Vec<(Sha256Hex, RegionPath)> = Vec::new();
+            // Sites read by earlier entries of the batch (a site written by one is read again).
+            let mut sites_read: HashMap<uuid::Uuid, Option<Site>> = HashMap::new();
             for EntryIn { seq, mutation_id, mutation, missing_photos } in entries {
                 let seq = seq.unwrap_or(last + 1);
                 let seq_i = to_i64(seq)?;
@@ -318,7 +340,6 @@ impl Db {
                 let op_name = mutation.as_ref().ok().map(|m| op(m));
                 // Photos an accepted mutation references, with the region of the record: who may
                 // read them ([`super::photo_access`]).
-                let mut photo_refs: Vec<(Sha256Hex, anxun_domain::region::RegionPath)> = Vec::new();
                 let referenced = mutation.as_ref().map(|m| m.photos()).unwrap_or_default();
                 let outcome: Result<(), Rejection> = match mutation {
                     Err(reason) => Err(Rejection::new(RejectionCode::Invalid, reason)),
@@ -392,11 +413,18 @@ impl Db {
                         }
                     }
                     Ok(Mutation::SaveInspection { inspection }) => {
-                        let site_doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
-                            .bind(inspection.site.as_uuid())
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        let site: Option<Site> = site_doc.as_deref().map(from_json).transpose()?;
+                        let site: Option<Site> = match sites_read.get(&inspection.site.as_uuid()) {
+                            Some(site) => site.clone(),
+                            None => {
+                                let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                                    .bind(inspection.site.as_uuid())
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                                let site: Option<Site> = doc.as_deref().map(from_json).transpose()?;
+                                sites_read.insert(inspection.site.as_uuid(), site.clone());
+                                site
+                            }
+                        };
                         let existing: Option<String> = sqlx::query_scalar("SELECT doc FROM inspections WHERE id = $1")
                             .bind(inspection.id.as_uuid())
                             .fetch_optional(&mut *tx)
@@ -428,7 +456,7 @@ impl Db {
                                 .bind(now)
                                 .execute(&mut *tx)
                                 .await?;
-                                super::stats::write_inspection_facts!(tx, inspection, &region);
+                                super::stats::write_inspection_facts!(tx, inspection, &region, cells);
                                 for photo in &referenced {
                                     photo_refs.push((photo.clone(), region.clone()));
                                 }
@@ -442,10 +470,12 @@ impl Db {
                         // committed before (read committed reads anew per statement), so the next
                         // position is free. Without it, two events arriving together took the
                         // same position and one failed. (SQLite has one writer at a time.)
-                        sqlx::query("UPDATE hazards SET updated_at = updated_at WHERE id = $1")
-                            .bind(event.hazard.as_uuid())
-                            .execute(&mut *tx)
-                            .await?;
+                        if lock_hazard_rows {
+                            sqlx::query("UPDATE hazards SET updated_at = updated_at WHERE id = $1")
+                                .bind(event.hazard.as_uuid())
+                                .execute(&mut *tx)
+                                .await?;
+                        }
                         let docs: Vec<String> = sqlx::query_scalar(
                             "SELECT doc FROM hazard_events WHERE hazard_id = $1 ORDER BY position",
                         )
@@ -456,11 +486,18 @@ impl Db {
                             docs.iter().map(|doc| from_json(doc)).collect::<Result<_, _>>()?;
                         let report_site = match &event.action {
                             anxun_domain::hazard::HazardAction::Report(new) if history.is_empty() => {
-                                let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
-                                    .bind(new.site.as_uuid())
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                                doc.as_deref().map(from_json::<Site>).transpose()?
+                                match sites_read.get(&new.site.as_uuid()) {
+                                    Some(site) => site.clone(),
+                                    None => {
+                                        let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM sites WHERE id = $1")
+                                            .bind(new.site.as_uuid())
+                                            .fetch_optional(&mut *tx)
+                                            .await?;
+                                        let site = doc.as_deref().map(from_json::<Site>).transpose()?;
+                                        sites_read.insert(new.site.as_uuid(), site.clone());
+                                        site
+                                    }
+                                }
                             }
                             _ => None,
                         };
@@ -471,7 +508,7 @@ impl Db {
                                 let hazard = &applied.hazard;
                                 let details = hazard.details();
                                 let region = &details.region;
-                                write_hazard!(tx, hazard, now);
+                                write_hazard!(tx, hazard, now, cells);
                                 sqlx::query(
                                     "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
                                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -501,35 +538,16 @@ impl Db {
 
                 let (status, code, message) = match &outcome {
                     Ok(()) => ("accepted", None, None),
-                    Err(rejection) => ("rejected", Some(rejection.code.code()), Some(rejection.message.as_str())),
+                    Err(rejection) => ("rejected", Some(rejection.code.code()), Some(rejection.message.clone())),
                 };
-                sqlx::query(
-                    "INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, received_at, op, status, code, message) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(device)
-                .bind(seq_i)
-                .bind(mutation_id.as_uuid())
-                .bind(user)
-                .bind(now)
-                .bind(op_name)
-                .bind(status)
-                .bind(code)
-                .bind(message)
-                .execute(&mut *tx)
-                .await?;
-                for (hash, region) in &photo_refs {
-                    sqlx::query(
-                        "INSERT INTO photo_refs (hash, district, street, grid) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (hash, district, street, grid) DO NOTHING",
-                    )
-                    .bind(hash.as_str())
-                    .bind(region.district.as_str())
-                    .bind(region.street.as_str())
-                    .bind(region.grid.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                audit.push(AuditInsert {
+                    seq: seq_i,
+                    mutation_id: mutation_id.as_uuid(),
+                    op: op_name,
+                    status,
+                    code,
+                    message,
+                });
                 last = seq;
                 outcomes.push(match outcome {
                     Ok(()) => EntryOutcome::Accepted,
@@ -542,6 +560,50 @@ impl Db {
                     .bind(to_i64(last)?)
                     .execute(&mut *tx)
                     .await?;
+                for rows in audit.chunks(super::ROWS_PER_INSERT) {
+                    let sql = format!(
+                        "INSERT INTO sync_mutations (device_id, seq, mutation_id, user_id, received_at, op, status, code, message) VALUES {}",
+                        super::values_sql(rows.len(), 9)
+                    );
+                    let mut insert = sqlx::query(&sql);
+                    for row in rows {
+                        insert = insert
+                            .bind(device)
+                            .bind(row.seq)
+                            .bind(row.mutation_id)
+                            .bind(user)
+                            .bind(now)
+                            .bind(row.op)
+                            .bind(row.status)
+                            .bind(row.code)
+                            .bind(row.message.as_deref());
+                    }
+                    insert.execute(&mut *tx).await?;
+                }
+                // In key order, once each (concurrent PostgreSQL writers never wait on each
+                // other's rows in opposite orders).
+                let key = |(hash, region): &(Sha256Hex, RegionPath)| {
+                    (hash.as_str().to_owned(), region.district.as_str().to_owned(), region.street.as_str().to_owned(), region.grid.as_str().to_owned())
+                };
+                photo_refs.sort_by_key(key);
+                photo_refs.dedup();
+                for rows in photo_refs.chunks(super::ROWS_PER_INSERT) {
+                    let sql = format!(
+                        "INSERT INTO photo_refs (hash, district, street, grid) VALUES {} \
+                         ON CONFLICT (hash, district, street, grid) DO NOTHING",
+                        super::values_sql(rows.len(), 4)
+                    );
+                    let mut insert = sqlx::query(&sql);
+                    for (hash, region) in rows {
+                        insert = insert
+                            .bind(hash.as_str())
+                            .bind(region.district.as_str())
+                            .bind(region.street.as_str())
+                            .bind(region.grid.as_str());
+                    }
+                    insert.execute(&mut *tx).await?;
+                }
+                super::stats::flush_cells!(tx, cells);
                 append_changes!(tx, &changes, now);
                 tx.commit().await?;
             } else {
