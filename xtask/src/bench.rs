@@ -47,17 +47,39 @@ pub fn bench(args: &[String]) -> Result<()> {
             );
             return Ok(());
         }
+        [only] if only == "app" => {
+            let server_bin = dist::build_server(dist::Profile::Release)?;
+            return app_benchmarks(&server_bin);
+        }
         [arg, ..] => {
-            bail!("`cargo xtask bench` takes no argument, `server` or `console` (got `{arg}`)")
+            bail!(
+                "`cargo xtask bench` takes no argument, `app`, `server` or `console` (got `{arg}`)"
+            )
         }
     }
-    let build_time = dist::build()?;
     let server_bin = dist::build_server(dist::Profile::Release)?;
+    app_benchmarks(&server_bin)?;
+    let measured = server::run(&server_bin)?;
+    print_measured("server benchmark (SQLite)", &measured, &server::BUDGETS);
+    let measured = console::run(&server_bin)?;
+    print_measured(
+        "console benchmark (PostgreSQL)",
+        &measured,
+        &console::BUDGETS,
+    );
+    sync_bench()?;
+    device_benchmarks()
+}
+
+/// The release build, the app as served (first load) and the offline shell
+/// (`cargo xtask bench app` runs only these).
+fn app_benchmarks(server_bin: &Path) -> Result<()> {
+    let build_time = dist::build()?;
     step("Measuring the app as served");
     let port = postgres::free_port()?;
     let data = std::env::temp_dir().join(format!("anxun-bench-{}", std::process::id()));
     fs::create_dir_all(&data)?;
-    let child = Command::new(&server_bin)
+    let child = Command::new(server_bin)
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
@@ -108,16 +130,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     );
 
     print_measured("offline shell benchmark", &shell?, &SHELL_BUDGETS);
-    let measured = server::run(&server_bin)?;
-    print_measured("server benchmark (SQLite)", &measured, &server::BUDGETS);
-    let measured = console::run(&server_bin)?;
-    print_measured(
-        "console benchmark (PostgreSQL)",
-        &measured,
-        &console::BUDGETS,
-    );
-    sync_bench()?;
-    device_benchmarks()
+    Ok(())
 }
 
 /// Sync of 100 findings with 300 photos (tests/e2e/bench/sync.mjs, which starts its own demo

@@ -226,11 +226,10 @@ fn ledger_order(sort: LedgerSort, dir: SortDir) -> String {
     };
     match sort {
         LedgerSort::ReportedAt => format!(" ORDER BY h.reported_at {d}, h.id {d}"),
-        // Hazards without a deadline last, either way.
+        // Hazards without a deadline last, either way (false before true on both backends);
+        // each direction has its index (migration 0009).
         LedgerSort::Deadline => {
-            format!(
-                " ORDER BY (CASE WHEN h.deadline IS NULL THEN 1 ELSE 0 END), h.deadline {d}, h.id {d}"
-            )
+            format!(" ORDER BY (h.deadline IS NULL), h.deadline {d}, h.id {d}")
         }
         LedgerSort::Severity => {
             format!(" ORDER BY h.severity {d}, h.reported_at {d}, h.id {d}")
