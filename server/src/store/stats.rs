@@ -147,6 +147,10 @@ pub type InspectionCellKey = (String, String, String, String, i32);
 pub struct CellDeltas {
     pub hazards: std::collections::BTreeMap<CellKey, [i64; 13]>,
     pub inspections: std::collections::BTreeMap<InspectionCellKey, i64>,
+    /// Hazards' `hazard_stats` rows as this transaction left them (`None`: known to have
+    /// none, a hazard reported in it), so that a second event of one hazard in a batch does
+    /// not read its row again.
+    pub written: std::collections::HashMap<uuid::Uuid, Option<(CellKey, [i64; 13])>>,
 }
 
 impl CellDeltas {
@@ -158,6 +162,11 @@ impl CellDeltas {
                 *s += d;
             }
         }
+    }
+
+    /// Records that the hazard has no `hazard_stats` row yet (its report is being applied).
+    pub fn new_hazard(&mut self, id: uuid::Uuid) {
+        self.written.entry(id).or_insert(None);
     }
 
     /// Adds `n` inspections to a cell.
@@ -337,14 +346,22 @@ macro_rules! write_hazard_facts {
         let hazard: &anxun_domain::hazard::Hazard = $hazard;
         let row = $crate::store::stats::HazardRow::of(hazard)?;
         let id = hazard.id().as_uuid();
-        let old = sqlx::query(&$crate::store::stats::SELECT_HAZARD_ROW)
-            .bind(id)
-            .fetch_optional(&mut *$tx)
-            .await?;
-        let old = match old {
-            Some(old) => Some($crate::store::stats::read_cell_row(&old)?),
-            None => None,
+        let old = match $cells.written.get(&id) {
+            Some(known) => known.clone(),
+            None => {
+                let old = sqlx::query(&$crate::store::stats::SELECT_HAZARD_ROW)
+                    .bind(id)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+                match old {
+                    Some(old) => Some($crate::store::stats::read_cell_row(&old)?),
+                    None => None,
+                }
+            }
         };
+        $cells
+            .written
+            .insert(id, Some((row.cell.clone(), row.facts)));
         let mut upsert = sqlx::query(&$crate::store::stats::UPSERT_HAZARD_ROW)
             .bind(id)
             .bind(row.cell.district.as_str())

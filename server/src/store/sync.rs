@@ -313,6 +313,9 @@ impl Db {
             let mut photo_refs: Vec<(Sha256Hex, RegionPath)> = Vec::new();
             // Sites read by earlier entries of the batch (a site written by one is read again).
             let mut sites_read: HashMap<uuid::Uuid, Option<Site>> = HashMap::new();
+            // Hazards' histories as earlier entries of the batch left them (taken out while an
+            // event is applied, put back with the event if it was applied).
+            let mut histories: HashMap<uuid::Uuid, Vec<HazardEvent>> = HashMap::new();
             for EntryIn { seq, mutation_id, mutation, missing_photos } in entries {
                 let seq = seq.unwrap_or(last + 1);
                 let seq_i = to_i64(seq)?;
@@ -476,14 +479,18 @@ impl Db {
                                 .execute(&mut *tx)
                                 .await?;
                         }
-                        let docs: Vec<String> = sqlx::query_scalar(
-                            "SELECT doc FROM hazard_events WHERE hazard_id = $1 ORDER BY position",
-                        )
-                        .bind(event.hazard.as_uuid())
-                        .fetch_all(&mut *tx)
-                        .await?;
-                        let history: Vec<HazardEvent> =
-                            docs.iter().map(|doc| from_json(doc)).collect::<Result<_, _>>()?;
+                        let history: Vec<HazardEvent> = match histories.remove(&event.hazard.as_uuid()) {
+                            Some(history) => history,
+                            None => {
+                                let docs: Vec<String> = sqlx::query_scalar(
+                                    "SELECT doc FROM hazard_events WHERE hazard_id = $1 ORDER BY position",
+                                )
+                                .bind(event.hazard.as_uuid())
+                                .fetch_all(&mut *tx)
+                                .await?;
+                                docs.iter().map(|doc| from_json(doc)).collect::<Result<_, _>>()?
+                            }
+                        };
                         let report_site = match &event.action {
                             anxun_domain::hazard::HazardAction::Report(new) if history.is_empty() => {
                                 match sites_read.get(&new.site.as_uuid()) {
@@ -508,6 +515,9 @@ impl Db {
                                 let hazard = &applied.hazard;
                                 let details = hazard.details();
                                 let region = &details.region;
+                                if history.is_empty() {
+                                    cells.new_hazard(hazard.id().as_uuid());
+                                }
                                 write_hazard!(tx, hazard, now, cells);
                                 sqlx::query(
                                     "INSERT INTO hazard_events (id, hazard_id, position, doc, user_id, device_id, received_at) \
@@ -530,6 +540,9 @@ impl Db {
                                 for photo in &referenced {
                                     photo_refs.push((photo.clone(), region.clone()));
                                 }
+                                let mut history = history.clone();
+                                history.push(applied.event.clone());
+                                histories.insert(hazard.id().as_uuid(), history);
                                 Ok(())
                             }
                         }
